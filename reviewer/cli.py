@@ -94,3 +94,103 @@ def review(plan: Path, fmt: str, output: Path | None, **flags: Any) -> None:
         click.echo(f"report written to {output}")
     else:
         click.echo(text)
+
+
+def _open_index(settings: Any, notify: Any = None) -> Any:
+    from .corpus import default_corpus_dirs
+    from .embeddings import make_embeddings
+    from .index import build_index, index_dir
+
+    dirs = [*default_corpus_dirs(), settings.user_corpus_dir()]
+    embeddings = make_embeddings(settings.embedding, settings.threads())
+    return build_index(dirs, index_dir(settings.home), embeddings, notify=notify)
+
+
+@main.group()
+def index() -> None:
+    """Build, extend, inspect and search the grounding-corpus index."""
+
+
+@index.command("build")
+def index_build() -> None:
+    """Index the shipped corpus plus the user's corpus folder (only changed passages are embedded)."""
+    settings = load_settings()
+    try:
+        _, result = _open_index(settings, notify=lambda m: click.echo(m, err=True))
+    except Exception as exc:  # noqa: BLE001 - report any corpus/index failure as one line
+        _fail(f"index build failed: {exc}")
+    click.echo(
+        f"index: {result.total} passages ({result.added} added, {result.updated} updated, "
+        f"{result.removed} removed, {result.unchanged} unchanged) in {result.seconds:.1f}s"
+    )
+
+
+@index.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def index_add(paths: tuple[Path, ...]) -> None:
+    """Copy official texts (PDF/DOCX/TXT/HTML or YAML digests) into the user corpus and index them."""
+    import shutil
+
+    from .corpus import USER_SUFFIXES, file_passages
+    from .load import LoadError
+
+    settings = load_settings()
+    target = settings.user_corpus_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() not in USER_SUFFIXES | {".yaml", ".yml"}:
+                click.echo(f"skipped {file}: unsupported type", err=True)
+                continue
+            try:
+                count = len(file_passages(file))
+            except (LoadError, ValueError) as exc:
+                click.echo(f"skipped {file}: {exc}", err=True)
+                continue
+            shutil.copy2(file, target / file.name)
+            click.echo(f"added {file.name}: {count} passages")
+    _, result = _open_index(settings, notify=lambda m: click.echo(m, err=True))
+    click.echo(f"index: {result.total} passages ({result.added} added, {result.updated} updated)")
+
+
+@index.command("stats")
+def index_stats() -> None:
+    """Show what the index holds: passages by kind and document, embedder, corpus hash."""
+    from collections import Counter
+
+    from .index import index_dir, read_manifest
+
+    settings = load_settings()
+    idx, _ = _open_index(settings)
+    passages = idx.passages()
+    manifest = read_manifest(index_dir(settings.home))
+    click.echo(f"index {index_dir(settings.home)}")
+    click.echo(f"  embedder {manifest.get('embedder')}, corpus sha256 {manifest.get('corpus_sha256')}, built {manifest.get('built_at')}")
+    for kind, n in sorted(Counter(p.kind for p in passages).items()):
+        click.echo(f"  {kind}: {n} passages")
+    for doc, n in sorted(Counter(p.doc_id for p in passages).items()):
+        click.echo(f"    {doc}: {n}")
+
+
+@index.command("search")
+@click.argument("query")
+@click.option("-k", "--top-k", default=5, show_default=True, help="Hits to show.")
+@click.option("--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option("--kind", type=click.Choice(["framework", "central"]), default=None, help="Only this source kind.")
+@click.option("--check", default=None, help="Only clauses that ground this check (M1…E4, R1…R3).")
+@click.option("--doc", "doc_id", default=None, help="Only this document id.")
+def index_search(query: str, top_k: int, mode: str, kind: str | None, check: str | None, doc_id: str | None) -> None:
+    """Search the corpus and print ranked hits with scores and sources."""
+    from .retrieve import HybridRetriever
+
+    settings = load_settings()
+    idx, _ = _open_index(settings)
+    hits = HybridRetriever(idx).search(query, top_k, mode=mode, kind=kind, check=check, doc_id=doc_id)  # type: ignore[arg-type]
+    if not hits:
+        click.echo("no hits")
+    for rank, hit in enumerate(hits, 1):
+        p = hit.passage
+        ranks = f"dense #{hit.dense_rank or '-'}, bm25 #{hit.bm25_rank or '-'}"
+        click.echo(f"{rank}. [{hit.score:.4f}] {p.citation}  {p.title}（{p.topic}）  ({ranks})")
+        click.echo(f"   {p.text[:120]}{'…' if len(p.text) > 120 else ''}")

@@ -67,6 +67,13 @@ class Settings(BaseModel):
     """Directory for indexes, logs and ``config.toml``."""
     model_cache: Path = Field(default_factory=_default_model_cache)
     """Directory where split local models are assembled."""
+    corpus_dir: Path | None = None
+    """A folder of the user's own official texts (PDF/DOCX/TXT/YAML digests) indexed beside
+    the shipped corpus; ``None`` means ``<home>/corpus``."""
+
+    def user_corpus_dir(self) -> Path:
+        """The user's corpus folder (created on demand by ``reviewer index add``)."""
+        return self.corpus_dir or self.home / "corpus"
 
     @field_validator("base_url")
     @classmethod

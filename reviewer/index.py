@@ -1,0 +1,252 @@
+"""Index stage: passages into a chromadb collection, embedded by our own model.
+
+The shipped corpus lives in a persistent collection under ``<home>/index``; a plan under
+review gets a throw-away in-memory collection. Each passage is stored with a content hash
+(text + embedder id), so a rebuild re-embeds only what changed. chromadb's default
+embedding function (which downloads a model) is never used: ours is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable
+
+import chromadb
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.config import Settings as ChromaSettings
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel, Field
+
+from .corpus import CHECK_IDS, Passage
+
+Notify = Callable[[str], None]
+
+
+class SyncResult(BaseModel):
+    """What a sync changed, and the resulting size."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    total: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+    """True when a corrupt or unreadable index was discarded and rebuilt."""
+    messages: list[str] = Field(default_factory=list)
+
+
+class _NoEmbeddings(Embeddings):
+    """Stands in for an embedder chromadb cannot rebuild from its stored config."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        raise RuntimeError("this index was opened without its embedding function")
+
+    def embed_query(self, text: str) -> list[float]:
+        raise RuntimeError("this index was opened without its embedding function")
+
+
+class _EmbedderFunction(EmbeddingFunction[Documents]):
+    """Adapts a LangChain ``Embeddings`` to chromadb's interface."""
+
+    def __init__(self, embeddings: Embeddings) -> None:
+        self._embeddings = embeddings
+
+    def __call__(self, input: Documents) -> Any:  # noqa: A002 - chromadb's parameter name
+        return self._embeddings.embed_documents(list(input))
+
+    def embed_query(self, input: Documents) -> Any:  # noqa: A002
+        return [self._embeddings.embed_query(text) for text in input]
+
+    @staticmethod
+    def name() -> str:
+        return "reviewer-embeddings"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model_id": getattr(self._embeddings, "model_id", type(self._embeddings).__name__)}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> "_EmbedderFunction":
+        # chromadb calls this when reopening a collection; we always pass the real function
+        # explicitly, so hand back one that refuses to embed rather than a downloading default.
+        return _EmbedderFunction(_NoEmbeddings())
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+def _metadata(passage: Passage, content_hash: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "kind": passage.kind,
+        "doc_id": passage.doc_id,
+        "hash": content_hash,
+        "passage": passage.model_dump_json(),
+    }
+    for check in CHECK_IDS:
+        meta[f"chk_{check}"] = check in passage.checks
+    return meta
+
+
+def where_filter(kind: str | None = None, check: str | None = None, doc_id: str | None = None) -> dict[str, Any] | None:
+    """A chromadb ``where`` clause for the metadata filters that are set."""
+    terms: list[dict[str, Any]] = []
+    if kind:
+        terms.append({"kind": kind})
+    if check:
+        terms.append({f"chk_{check}": True})
+    if doc_id:
+        terms.append({"doc_id": doc_id})
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+class VectorIndex:
+    """A chromadb collection of passages, persistent (``path``) or in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None, embeddings: Embeddings, *, name: str = "corpus", notify: Notify | None = None) -> None:
+        self.path = path
+        self.embeddings = embeddings
+        self.embedder_id = getattr(embeddings, "model_id", type(embeddings).__name__)
+        self.name = name if path else f"{name}-{uuid.uuid4().hex[:12]}"
+        self._notify = notify or (lambda message: None)
+        self._function = _EmbedderFunction(embeddings)
+        self.rebuilt = False
+        self._client, self._collection = self._open()
+
+    def _connect(self) -> tuple[Any, Any]:
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+        if self.path is None:
+            client = chromadb.EphemeralClient(settings=settings)
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+        collection = client.get_or_create_collection(
+            self.name, embedding_function=self._function, metadata={"hnsw:space": "cosine"}
+        )
+        collection.count()  # touch the data so a damaged store fails here, not later
+        return client, collection
+
+    def _open(self) -> tuple[Any, Any]:
+        try:
+            return self._connect()
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types on damage
+            if self.path is None:
+                raise
+            self._notify(f"index at {self.path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it")
+            chromadb.api.client.SharedSystemClient.clear_system_cache()
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.rebuilt = True
+            return self._connect()
+
+    def stored_hashes(self) -> dict[str, str]:
+        """Passage id → content hash of what is stored now."""
+        got = self._collection.get(include=["metadatas"])
+        return {pid: meta["hash"] for pid, meta in zip(got["ids"], got["metadatas"])}
+
+    def sync(self, passages: list[Passage], *, remove_missing: bool = True) -> SyncResult:
+        """Make the collection hold exactly ``passages`` (or add to it), embedding only what changed."""
+        started = time.perf_counter()
+        stored = self.stored_hashes()
+        wanted = {p.id: (p, p.content_hash(self.embedder_id)) for p in passages}
+        changed = [(p, h) for pid, (p, h) in wanted.items() if stored.get(pid) != h]
+        result = SyncResult(rebuilt=self.rebuilt)
+        for start in range(0, len(changed), 64):
+            batch = changed[start : start + 64]
+            self._collection.upsert(
+                ids=[p.id for p, _ in batch],
+                documents=[p.search_text() for p, _ in batch],
+                metadatas=[_metadata(p, h) for p, h in batch],
+            )
+        result.added = sum(1 for p, _ in changed if p.id not in stored)
+        result.updated = len(changed) - result.added
+        result.unchanged = len(wanted) - len(changed)
+        stale = [pid for pid in stored if pid not in wanted] if remove_missing else []
+        if stale:
+            self._collection.delete(ids=stale)
+        result.removed = len(stale)
+        result.total = self._collection.count()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def passages(self) -> list[Passage]:
+        """Every stored passage, in id order."""
+        got = self._collection.get(include=["metadatas"])
+        items = sorted(zip(got["ids"], got["metadatas"]))
+        return [Passage.model_validate_json(meta["passage"]) for _, meta in items]
+
+    def dense(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """Top-``k`` passage ids by cosine similarity to ``query``, with similarities."""
+        count = self._collection.count()
+        if count == 0:
+            return []
+        vector = self.embeddings.embed_query(query)
+        got = self._collection.query(query_embeddings=[vector], n_results=min(k, count), where=where, include=["distances"])
+        return [(pid, 1.0 - dist) for pid, dist in zip(got["ids"][0], got["distances"][0])]
+
+    def close(self) -> None:
+        """Drop an in-memory collection (persistent ones stay)."""
+        if self.path is None:
+            try:
+                self._client.delete_collection(self.name)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+
+
+def write_manifest(path: Path, data: dict[str, Any]) -> None:
+    """Record what the index was built from (embedder, corpus hash, counts)."""
+    (path / "manifest.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest written by the last build, or {}."""
+    try:
+        return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def index_dir(home: Path) -> Path:
+    """Where the persistent corpus index lives."""
+    return home / "index"
+
+
+def build_index(
+    corpus_dirs: list[Path], path: Path, embeddings: Embeddings, *, notify: Notify | None = None
+) -> tuple[VectorIndex, SyncResult]:
+    """Sync the persistent index at ``path`` with every corpus file under ``corpus_dirs``.
+
+    Unreadable user documents are skipped with a message; malformed digests stop the build.
+    """
+    from .corpus import corpus_files, file_passages
+    from .load import LoadError
+
+    notify = notify or (lambda message: None)
+    passages: list[Passage] = []
+    skipped: list[str] = []
+    for file in corpus_files(corpus_dirs):
+        try:
+            passages += file_passages(file)
+        except LoadError as exc:
+            skipped.append(f"skipped {file}: {exc}")
+            notify(skipped[-1])
+    index = VectorIndex(path, embeddings, notify=notify)
+    result = index.sync(passages)
+    result.messages = skipped + ([f"index at {path} was unreadable and has been rebuilt"] if index.rebuilt else [])
+    hashes = sorted(p.content_hash(index.embedder_id) for p in passages)
+    write_manifest(
+        path,
+        {
+            "embedder": index.embedder_id,
+            "corpus_sha256": hashlib.sha256("".join(hashes).encode()).hexdigest()[:16],
+            "passages": len(passages),
+            "documents": len({p.doc_id for p in passages}),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        },
+    )
+    return index, result
