@@ -1,0 +1,129 @@
+"""The framework's checks as typed data, loaded from ``corpus/framework/framework.yaml``.
+
+Each check (M1–M4, E1–E4) has concrete indicator questions and an ordered rule list
+that turns the indicator answers into a verdict. No check text lives in code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .resources import data_dir
+
+Answer = Literal["yes", "no", "insufficient_evidence"]
+Verdict = Literal["present", "absent", "covered", "partial", "missing"]
+MISCONCEPTION_VERDICTS = ("present", "absent")
+EMBEDDING_VERDICTS = ("covered", "partial", "missing")
+
+
+class Indicator(BaseModel):
+    """A concrete yes/no question about the plan."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    question: str
+    queries: list[str] = Field(default_factory=list)
+    """Retrieval queries that find the plan passages this question is about."""
+    keywords: list[str] = Field(default_factory=list)
+    """Surface cues used by the keyword baseline and to rank plan passages."""
+
+
+class Rule(BaseModel):
+    """``when`` all listed indicators are answered yes (or the ``else`` rule), give ``verdict``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    when: dict[str, Literal["yes"]] | None = None
+    otherwise: Verdict | None = Field(default=None, alias="else")
+    verdict: Verdict | None = None
+    why: str
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Rule":
+        if (self.when is None) == (self.otherwise is None):
+            raise ValueError("a rule has either `when` + `verdict` or `else`")
+        if self.when is not None and self.verdict is None:
+            raise ValueError("a `when` rule needs a `verdict`")
+        return self
+
+    @property
+    def result(self) -> Verdict:
+        """The verdict this rule gives."""
+        return self.verdict or self.otherwise  # type: ignore[return-value]  # one is set (validated)
+
+
+class Example(BaseModel):
+    """A short illustration of the check."""
+
+    text: str
+    verdict: Verdict
+
+
+class Check(BaseModel):
+    """One misconception or embedding point."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: Literal["misconception", "embedding"]
+    name: str
+    section: str
+    clause: str
+    """Framework clause id that defines the check (for citations)."""
+    definition: str
+    indicators: list[Indicator]
+    rule: list[Rule]
+    counter_indicators: list[str] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
+    """Framework clause ids (§3.3) the suggestions draw on."""
+    suggestions: dict[Verdict, str] = Field(default_factory=dict)
+    """Revision advice for each problem verdict (present, partial, missing)."""
+    examples: list[Example] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Check":
+        allowed = MISCONCEPTION_VERDICTS if self.kind == "misconception" else EMBEDDING_VERDICTS
+        ids = {i.id for i in self.indicators}
+        for rule in self.rule:
+            if rule.result not in allowed:
+                raise ValueError(f"{self.id}: verdict {rule.result!r} not allowed for a {self.kind}")
+            if rule.when and not set(rule.when) <= ids:
+                raise ValueError(f"{self.id}: rule uses unknown indicators {sorted(set(rule.when) - ids)}")
+        if self.rule[-1].otherwise is None:
+            raise ValueError(f"{self.id}: the last rule must be `else`")
+        return self
+
+    @property
+    def positive(self) -> Verdict:
+        """The label that flags a problem: ``present`` or ``missing``."""
+        return "present" if self.kind == "misconception" else "missing"
+
+
+class Framework(BaseModel):
+    """All checks, in report order."""
+
+    checks: list[Check]
+
+    def get(self, check_id: str) -> Check:
+        """The check with this id."""
+        for check in self.checks:
+            if check.id == check_id:
+                return check
+        raise KeyError(check_id)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> Framework:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Framework(checks=data["checks"])
+
+
+def load_framework(path: Path | None = None) -> Framework:
+    """The framework's checks (default: the shipped ``corpus/framework/framework.yaml``)."""
+    return _load(path or data_dir("corpus") / "framework" / "framework.yaml")
