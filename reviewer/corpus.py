@@ -63,8 +63,9 @@ class Passage(BaseModel):
         return f"{self.doc_id} § {self.clause_id}"
 
     def search_text(self) -> str:
-        """The text that is embedded and BM25-indexed: topic plus body."""
-        return f"{self.topic}：{self.text}" if self.topic else self.text
+        """The text that is embedded and BM25-indexed: source title, topic and body."""
+        head = "｜".join(part for part in (self.title if self.kind != "plan" else "", self.topic) if part)
+        return f"{head}：{self.text}" if head else self.text
 
     def content_hash(self, embedder_id: str) -> str:
         """Hash of what the index stores for this passage under a given embedder."""
