@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 
 class Usage(BaseModel):
@@ -29,11 +29,58 @@ class Page(BaseModel):
     """A page of the source and the span of ``Document.text`` it produced."""
 
     number: int
-    """1-based page number (a text file is one page)."""
+    """1-based page number in the source (a text file is one page)."""
     start: int
     """Offset of the page's first character in ``Document.text``."""
     end: int
-    """Offset one past the page's last character."""
+    """Offset one past the page's last character; the next page starts here."""
+
+
+PageRejection = Literal["empty", "image_only", "garbled", "error"]
+
+
+class PageReport(BaseModel):
+    """What the quality gate found on one source page."""
+
+    number: int
+    """1-based page number in the source."""
+    chars: int
+    """Characters the page contributed to ``Document.text`` (0 if rejected)."""
+    cjk_share: float
+    """Share of Chinese characters among the page's letters."""
+    rejected: PageRejection | None = None
+    """Why the page was dropped: ``empty`` (no text, or only headers and page numbers),
+    ``image_only`` (a scanned page without a text layer), ``garbled`` (unreadable
+    characters) or ``error`` (the page could not be read); None if kept."""
+    reason: str | None = None
+    """The rejection in words, with what to do about it."""
+
+
+class QualityReport(BaseModel):
+    """How well the source could be read, page by page."""
+
+    pages_total: int = 0
+    """Pages in the source (DOCX, HTML and text: 1 + explicit page breaks)."""
+    pages: list[PageReport] = Field(default_factory=list)
+    """One report per source page, in order."""
+    cjk_share: float = 0.0
+    """Share of Chinese characters among the letters of ``Document.text``."""
+    garbled_share: float = 0.0
+    """Share of unreadable characters in ``Document.text`` after rejected pages were dropped."""
+    warnings: list[str] = Field(default_factory=list)
+    """Things the reader should know: dropped pages, repaired text, a renamed file type."""
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented usage
+    @property
+    def pages_read(self) -> int:
+        """Pages whose text is in ``Document.text``."""
+        return sum(1 for page in self.pages if page.rejected is None)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented usage
+    @property
+    def rejected(self) -> list[PageReport]:
+        """Pages that were dropped, with the reason."""
+        return [page for page in self.pages if page.rejected is not None]
 
 
 class Document(BaseModel):
@@ -46,7 +93,9 @@ class Document(BaseModel):
     text: str
     """The document's text."""
     pages: list[Page]
-    """Page boundaries in ``text``, in order."""
+    """Page boundaries in ``text``, in order; together they cover all of it."""
+    quality: QualityReport = Field(default_factory=QualityReport)
+    """What the load stage's quality gate found."""
 
     def page_at(self, offset: int) -> int:
         """Page number holding the character at ``offset``."""
@@ -54,6 +103,25 @@ class Document(BaseModel):
             if page.start <= offset < page.end:
                 return page.number
         return self.pages[-1].number if self.pages else 1
+
+
+class Chunk(BaseModel):
+    """A passage of a document, cut at headings and sentence ends, for retrieval and citation."""
+
+    id: str
+    """Stable id: the chunk's position, zero-padded (``0007``)."""
+    text: str
+    """Exactly ``Document.text[start:end]``."""
+    start: int
+    """Offset of the first character in ``Document.text``."""
+    end: int
+    """Offset one past the last character."""
+    heading_path: list[str]
+    """Titles of the headings the chunk sits under, outermost first."""
+    page_start: int
+    """Page of the first character."""
+    page_end: int
+    """Page of the last character."""
 
 
 Level = Literal["province", "city", "county", "district", "zone", "unknown"]
