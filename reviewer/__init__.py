@@ -1,23 +1,24 @@
 """reviewer: grounded review of local 新质生产力 plans."""
 
 from .config import Settings, load_settings
-from .contracts import Document, PlanProfile, Report
+from .contracts import Document, Finding, Report
 from .llm import FakeChat, LLMError, LocalChat, OpenAIChat, make_chat
 from .load import LoadError, load
 from .models import BUNDLED_MODELS, ModelError
-from .pipeline import Reviewer, review
+from .pipeline import Progress, Reviewer, review
 from .structured import Structured, ask_structured
 
 __all__ = [
     "BUNDLED_MODELS",
     "Document",
     "FakeChat",
+    "Finding",
     "LLMError",
     "LoadError",
     "LocalChat",
     "ModelError",
     "OpenAIChat",
-    "PlanProfile",
+    "Progress",
     "Report",
     "Reviewer",
     "Settings",

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from .framework import Answer, Check, Rule, Verdict
+from .contracts import Answer, Finding, Summary, Verdict
+from .framework import Check, Rule
 
 
 class RuleOutcome(BaseModel):
@@ -53,3 +54,29 @@ def decide(check: Check, answers: dict[str, Answer], supported: dict[str, bool])
     base = 0.7 if rule.when is None else 0.85
     confidence = min(0.95, max(0.2, base - 0.15 * downgraded - 0.1 * unsure))
     return RuleOutcome(verdict=rule.result, why=rule.why, rule_index=index, confidence=round(confidence, 2))
+
+
+def summarise(findings: list[Finding], names: dict[str, str]) -> Summary:
+    """Which checks flag a problem, and a one-paragraph headline in Chinese."""
+    summary = Summary(
+        misconceptions_present=[f.check_id for f in findings if f.verdict == "present"],
+        embedding_missing=[f.check_id for f in findings if f.verdict == "missing"],
+        embedding_partial=[f.check_id for f in findings if f.verdict == "partial"],
+        failed=[f.check_id for f in findings if f.status != "ok"],
+    )
+
+    def label(ids: list[str]) -> str:
+        return "、".join(f"{i}「{names[i]}」" for i in ids)
+
+    parts = []
+    parts.append(f"存在误区：{label(summary.misconceptions_present)}。" if summary.misconceptions_present else "未发现四类误区。")
+    if summary.embedding_missing:
+        parts.append(f"缺失的嵌入点：{label(summary.embedding_missing)}。")
+    if summary.embedding_partial:
+        parts.append(f"部分体现的嵌入点：{label(summary.embedding_partial)}。")
+    if not summary.embedding_missing and not summary.embedding_partial:
+        parts.append("四个嵌入点均已体现。")
+    if summary.failed:
+        parts.append(f"未能完成判断的检查：{'、'.join(summary.failed)}（见各项说明）。")
+    summary.text = "".join(parts)
+    return summary

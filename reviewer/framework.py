@@ -6,6 +6,7 @@ that turns the indicator answers into a verdict. No check text lives in code.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -13,10 +14,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .contracts import Answer, Verdict
 from .resources import data_dir
 
-Answer = Literal["yes", "no", "insufficient_evidence"]
-Verdict = Literal["present", "absent", "covered", "partial", "missing"]
 MISCONCEPTION_VERDICTS = ("present", "absent")
 EMBEDDING_VERDICTS = ("covered", "partial", "missing")
 
@@ -109,6 +109,8 @@ class Framework(BaseModel):
     """All checks, in report order."""
 
     checks: list[Check]
+    sha256: str = ""
+    """Content hash of the framework file, recorded in every report."""
 
     def get(self, check_id: str) -> Check:
         """The check with this id."""
@@ -120,8 +122,9 @@ class Framework(BaseModel):
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Framework:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Framework(checks=data["checks"])
+    raw = path.read_bytes()
+    data = yaml.safe_load(raw.decode("utf-8"))
+    return Framework(checks=data["checks"], sha256=hashlib.sha256(raw).hexdigest()[:16])
 
 
 def load_framework(path: Path | None = None) -> Framework:

@@ -104,3 +104,11 @@ class HybridRetriever:
             hit.score += 1 / (RRF_K + rank)
             hit.bm25_rank = rank
         return sorted(fused.values(), key=lambda h: (-h.score, h.passage.id))[:k]
+
+
+def cite(retriever: HybridRetriever, check_id: str, query: str, framework_clauses: list[str], k: int = 2) -> list[Passage]:
+    """Grounding for a check: its framework clauses, then the ``k`` best central clauses tagged for it."""
+    by_clause = {p.clause_id: p for p in retriever.passages if p.kind == "framework"}
+    passages = [by_clause[c] for c in framework_clauses if c in by_clause]
+    passages += [h.passage for h in retriever.search(query, k, kind="central", check=check_id)]
+    return passages

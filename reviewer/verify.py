@@ -93,7 +93,7 @@ class PlanText:
         raw = quote.strip().strip("“”\"'‘’「」『』")
         q, _ = normalise(raw)
         if len(q) < MIN_QUOTE_CHARS:
-            return QuoteMatch(quote=quote, verified=False, reason="quote too short to prove anything")
+            return QuoteMatch(quote=quote, verified=False, reason="引文过短，不足以作证")
         if (pos := self.text.find(raw)) != -1:
             return QuoteMatch(quote=quote, verified=True, method="exact", start=pos, end=pos + len(raw), text=raw, similarity=1.0)
         pos = self.norm.find(q)
@@ -104,10 +104,47 @@ class PlanText:
         if ratio >= FUZZY_MIN:
             start, end = self._span(n_start, n_end)
             return QuoteMatch(quote=quote, verified=True, method="fuzzy", start=start, end=end, text=self.text[start:end], similarity=round(ratio, 3))
-        return QuoteMatch(quote=quote, verified=False, similarity=round(ratio, 3), reason=f"not found in the plan (best similarity {ratio:.2f})")
+        return QuoteMatch(quote=quote, verified=False, similarity=round(ratio, 3), reason=f"在规划原文中找不到（最高相似度 {ratio:.2f}）")
 
 
 def has_cue(text: str, cues: list[str]) -> bool:
     """True when ``text`` contains one of ``cues`` (compared after normalisation)."""
     norm, _ = normalise(text)
     return any(normalise(cue)[0] in norm for cue in cues if normalise(cue)[0])
+
+
+_SENTENCE_END = "。；！？\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence(s) of ``text`` that contain the span [start, end)."""
+    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
+    rights = [i for i in (text.find(ch, end) for ch in _SENTENCE_END) if i != -1]
+    return text[left : min(rights) + 1 if rights else len(text)]
+
+
+class VerifiedIndicator(BaseModel):
+    """An indicator answer after its quote was checked against the plan."""
+
+    counts_as_yes: bool
+    match: QuoteMatch | None = None
+    dropped: str | None = None
+    """Why the quote could not support a yes."""
+
+
+def verify_answer(plan: PlanText, answer: str, quote: str, cues: list[str], heading: str = "") -> VerifiedIndicator:
+    """Check the quote behind a yes: found in the plan, and its sentence (or the section
+    heading above it, passed as ``heading`` once the span is known) carries an evidence cue.
+
+    A yes without a usable quote does not count as yes; no and insufficient_evidence need no quote.
+    """
+    if answer != "yes":
+        return VerifiedIndicator(counts_as_yes=False)
+    if not quote.strip():
+        return VerifiedIndicator(counts_as_yes=False, dropped="回答“是”但未给出引文")
+    match = plan.locate(quote)
+    if not match.verified or match.start is None or match.end is None:
+        return VerifiedIndicator(counts_as_yes=False, match=match, dropped=f"引文{match.reason}")
+    if cues and not has_cue(heading + sentence_around(plan.text, match.start, match.end), cues):
+        return VerifiedIndicator(counts_as_yes=False, match=match, dropped="引文虽在原文中，但所在句子与该问题无关（不含该问题的任何线索词）")
+    return VerifiedIndicator(counts_as_yes=True, match=match)

@@ -15,7 +15,9 @@ def test_wheel_contains_prompts_corpus_and_samples(tmp_path):
     )
     wheel = next(tmp_path.glob("reviewer-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "reviewer/prompts/plan_profile.yaml" in names
+    assert "reviewer/prompts/judge_check.yaml" in names
     assert "reviewer/samples/yunxi_county_action_plan.txt" in names
     assert "reviewer/corpus/README.md" in names
+    assert "reviewer/corpus/framework/framework.yaml" in names
+    assert "reviewer/corpus/central/gwr-2024.yaml" in names
     assert "reviewer/resources.py" in names
