@@ -249,3 +249,41 @@ def index_search(query: str, top_k: int, mode: str, kind: str | None, check: str
         ranks = f"dense #{hit.dense_rank or '-'}, bm25 #{hit.bm25_rank or '-'}"
         click.echo(f"{rank}. [{hit.score:.4f}] {p.citation}  {p.title}（{p.topic}）  ({ranks})")
         click.echo(f"   {p.text[:120]}{'…' if len(p.text) > 120 else ''}")
+
+
+@main.command("eval")
+@click.option("--dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="Labelled plans, JSONL in the rubric's format.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("eval/runs/latest"), show_default=True,
+              help="Folder for checkpoints, metrics.json, report.md and f1.png.")
+@click.option("--limit", type=int, default=None, help="Only the first N plans.")
+@click.option("--runs", type=int, default=1, show_default=True, help="Repeat k times and report the flip rate.")
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Dataset whose majority labels the majority baseline uses (default: the evaluated one).")
+@click.option("--embedding", default=None, help="Embedding model.")
+@backend_options
+def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, reference: Path | None, **flags: Any) -> None:
+    """Evaluate the reviewer and two baselines on a labelled dataset."""
+    from .evaluate import evaluate
+
+    try:
+        reviewer = Reviewer(load_settings(**flags))
+        reviewer.chat  # noqa: B018 - fail fast on a misconfigured backend
+    except (SettingsError, LLMError, ModelError) as exc:
+        _fail(str(exc))
+    line = _ProgressLine(sys.stderr.isatty())
+
+    def on_item(i: int, n: int, example_id: str) -> None:
+        line.prefix = f"[{i}/{n}] {example_id}: "
+        line(Progress(stage="review"))
+
+    try:
+        result = evaluate(dataset, reviewer, out, limit=limit, runs=runs, reference=reference, on_item=on_item)
+    except ValueError as exc:
+        line.done()
+        _fail(str(exc))
+    line.done()
+    click.echo((out / "report.md").read_text(encoding="utf-8"))
+    click.echo(f"written: {out / 'metrics.json'}, {out / 'report.md'}, {out / 'f1.png'}")
+    if result.reviewer.failed_plans:
+        click.echo(f"failed plans: {', '.join(result.reviewer.failed_plans)}", err=True)

@@ -175,6 +175,8 @@ class IndicatorResult(BaseModel):
     """Answered yes and backed by at least one verified quote containing an evidence cue."""
     quotes: list[str] = Field(default_factory=list)
     """Quotes as the model gave them."""
+    quote_found: bool | None = None
+    """Whether the quote behind a yes was found in the plan (None when there was none to check)."""
     dropped: list[str] = Field(default_factory=list)
     """Why each unusable quote was dropped."""
 

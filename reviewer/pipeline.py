@@ -186,7 +186,8 @@ class Reviewer:
                 checked = verify_answer(plan, answer.answer, answer.quote, ind.keywords, heading)
             supported[ind.id] = checked.counts_as_yes
             result = IndicatorResult(id=ind.id, question=ind.question, answer=answer.answer,
-                                     counts_as_yes=checked.counts_as_yes, quotes=[answer.quote] if answer.quote else [])
+                                     counts_as_yes=checked.counts_as_yes, quotes=[answer.quote] if answer.quote else [],
+                                     quote_found=checked.match.verified if checked.match else None)
             if checked.dropped:
                 result.dropped.append(checked.dropped)
                 finding.dropped_quotes += 1
