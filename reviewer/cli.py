@@ -287,3 +287,18 @@ def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, referen
     click.echo(f"written: {out / 'metrics.json'}, {out / 'report.md'}, {out / 'f1.png'}")
     if result.reviewer.failed_plans:
         click.echo(f"failed plans: {', '.join(result.reviewer.failed_plans)}", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=7860, show_default=True, help="Port to listen on.")
+@backend_options
+def serve(host: str, port: int, **flags: Any) -> None:
+    """Start the review web page (Gradio)."""
+    from .app import serve as run_server
+
+    try:
+        settings = load_settings(**flags)
+    except SettingsError as exc:
+        _fail(str(exc))
+    run_server(host=host, port=port, settings=settings)

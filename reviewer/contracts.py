@@ -11,6 +11,9 @@ class Usage(BaseModel):
     """Token counts and time spent on one or more LLM calls."""
 
     prompt_tokens: int = 0
+    """Prompt tokens sent, including those served from the prompt cache."""
+    cached_tokens: int = 0
+    """Prompt tokens the backend reused from its cache (not evaluated again)."""
     completion_tokens: int = 0
     calls: int = 0
     seconds: float = 0.0
@@ -19,6 +22,7 @@ class Usage(BaseModel):
         """Sum of two usages."""
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
             calls=self.calls + other.calls,
             seconds=self.seconds + other.seconds,
@@ -275,6 +279,8 @@ class Report(BaseModel):
     source: str
     chars: int
     """Characters of plan text read."""
+    text: str = ""
+    """The plan text as read and cleaned; every evidence span indexes into it."""
     profile: PlanProfile
     quality: QualityReport
     findings: list[Finding]

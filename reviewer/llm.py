@@ -84,12 +84,14 @@ class _OpenAIStyleChat(BaseChatModel):
         usage = response.get("usage") or {}
         prompt_tokens = int(usage.get("prompt_tokens") or 0)
         completion_tokens = int(usage.get("completion_tokens") or 0)
+        cached = int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
         message = AIMessage(
             content=choice["message"].get("content") or "",
             usage_metadata={
                 "input_tokens": prompt_tokens,
                 "output_tokens": completion_tokens,
                 "total_tokens": prompt_tokens + completion_tokens,
+                "input_token_details": {"cache_read": cached},
             },
             response_metadata={
                 "finish_reason": choice.get("finish_reason"),

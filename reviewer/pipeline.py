@@ -123,7 +123,7 @@ class Reviewer:
             plan_index.close()
         names = {c.id: c.name for c in self.framework.checks}
         return Report(
-            source=doc.source, chars=len(doc.text), profile=profile(doc), quality=doc.quality,
+            source=doc.source, chars=len(doc.text), text=doc.text, profile=profile(doc), quality=doc.quality,
             findings=findings, summary=summarise(findings, names), run=self._run_info(findings, timer),
         )
 

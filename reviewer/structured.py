@@ -86,6 +86,7 @@ def ask_structured(
         result.usage = result.usage.add(
             Usage(
                 prompt_tokens=usage.get("input_tokens", 0),
+                cached_tokens=(usage.get("input_token_details") or {}).get("cache_read", 0),
                 completion_tokens=usage.get("output_tokens", 0),
                 calls=1,
                 seconds=time.perf_counter() - started,

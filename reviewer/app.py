@@ -1,0 +1,269 @@
+"""The Gradio review page: upload or paste a plan, watch progress, read and download the report."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import gradio as gr
+
+from .batch import expand, write_report, write_tables
+from .config import Settings, SettingsError, load_settings
+from .contracts import Finding, Report
+from .llm import LLMError
+from .load import LoadError
+from .models import BUNDLED_MODELS, ModelError
+from .pipeline import Progress, Reviewer
+from .render import VERDICTS, to_docx, to_json, to_markdown, verdict_label
+from .resources import data_dir
+
+MAX_UPLOAD_MB = 20
+UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"]
+BADGE = {"present": "#c0392b", "missing": "#c0392b", "partial": "#d68910", "absent": "#1e8449", "covered": "#1e8449"}
+CSS = """
+.badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:0.9em}
+.finding{border:1px solid #ddd;border-radius:8px;padding:8px 12px;margin:8px 0}
+.plan{white-space:pre-wrap;line-height:1.7;max-height:600px;overflow:auto;border:1px solid #eee;padding:8px}
+.plan mark{background:#fde68a}
+"""
+
+
+class ReviewerPool:
+    """One Reviewer per distinct backend configuration, so a model loads once per process."""
+
+    def __init__(self, base: Settings, factory: Callable[[Settings], Reviewer] = Reviewer) -> None:
+        self.base = base
+        self.factory = factory
+        self._reviewers: dict[str, Reviewer] = {}
+        self._lock = threading.Lock()
+
+    def get(self, choice: dict[str, Any]) -> Reviewer:
+        """The reviewer for a session's backend choice (built on first use)."""
+        key = hashlib.sha256(json.dumps(choice, sort_keys=True).encode()).hexdigest()
+        with self._lock:
+            if key not in self._reviewers:
+                overrides = {k: v for k, v in choice.items() if v not in (None, "")}
+                settings = self.base.model_copy(update=load_settings(environ={}, **overrides).model_dump(include=set(overrides)))
+                self._reviewers[key] = self.factory(settings)
+            return self._reviewers[key]
+
+
+def badge(f: Finding) -> str:
+    """A coloured verdict badge."""
+    colour = BADGE.get(f.verdict or "", "#7f8c8d") if f.status == "ok" else "#7f8c8d"
+    return f'<span class="badge" style="background:{colour}">{html.escape(verdict_label(f))}</span>'
+
+
+def summary_html(report: Report) -> str:
+    """The eight checks as a table with badges and confidence."""
+    rows = "".join(
+        f"<tr><td><a href='#finding-{f.check_id}'>{f.check_id} {html.escape(f.name)}</a></td><td>{badge(f)}</td>"
+        f"<td>{f'{f.confidence:.2f}' if f.status == 'ok' else '—'}</td><td>{len(f.evidence)}</td></tr>"
+        for f in report.findings
+    )
+    p = report.profile
+    return (
+        f"<h3>{html.escape(p.title)}</h3><p>{html.escape(report.summary.text)}</p>"
+        f"<table><tr><th>检查项</th><th>结论</th><th>置信度</th><th>证据</th></tr>{rows}</table>"
+    )
+
+
+def findings_html(report: Report) -> str:
+    """Each check: rationale, evidence linked to its place in the plan, clauses, suggestion."""
+    parts = []
+    for f in report.findings:
+        body = [f"<div class='finding' id='finding-{f.check_id}'><b>{f.check_id} {html.escape(f.name)}</b> {badge(f)}"]
+        body.append(f"<p>{html.escape(f.rationale or f.error or '')}</p>")
+        for n, e in enumerate(f.evidence):
+            where = html.escape(" / ".join(e.heading_path) or "正文")
+            body.append(f"<p>📌 <a href='#ev-{f.check_id}-{n}'>第{e.page}页 · {where}</a>：“{html.escape(e.quote)}”</p>")
+        if f.status == "ok" and not f.evidence:
+            scope = "全文" if f.searched.whole_plan else f"{len(f.searched.passages)} 个检索段落"
+            body.append(f"<p>查找范围：{scope}；检索词：{html.escape('；'.join(f.searched.queries[:4]))}</p>")
+        if f.citations:
+            cites = "；".join(f"{html.escape(c.ref)}（{html.escape(c.title)}：{html.escape(c.topic)}）" for c in f.citations)
+            body.append(f"<p>依据：{cites}</p>")
+        if f.suggestion and f.flagged:
+            body.append(f"<p>✍️ 修改建议：{html.escape(' '.join(f.suggestion.split()))}</p>")
+        body.append("</div>")
+        parts.append("".join(body))
+    return "".join(parts)
+
+
+def plan_html(report: Report) -> str:
+    """The plan text with every evidence span highlighted and anchored."""
+    text = report.text
+    spans = sorted(
+        ((e.start, e.end, f"ev-{f.check_id}-{n}", f"{f.check_id}/{e.indicator}") for f in report.findings for n, e in enumerate(f.evidence)),
+    )
+    out, pos = [], 0
+    for start, end, anchor, label in spans:
+        if start < pos:
+            out.append(f"<a id='{anchor}'></a>")
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark id='{anchor}' title='{label}'>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return f"<div class='plan'>{''.join(out)}</div>"
+
+
+def quality_md(report: Report) -> str:
+    """The extraction-quality report."""
+    q = report.quality
+    lines = [f"读取 {q.pages_read}/{q.pages_total} 页，中文占比 {q.cjk_share:.0%}。"]
+    lines += [f"- 第{p.number}页未采用：{p.reason}" for p in q.rejected]
+    lines += [f"- ⚠️ {w}" for w in q.warnings]
+    return "\n".join(lines)
+
+
+def downloads(report: Report, folder: Path) -> list[str]:
+    """The report as JSON, Markdown and Word files."""
+    stem = folder / Path(report.source).stem
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".json").write_text(to_json(report), encoding="utf-8")
+    stem.with_suffix(".md").write_text(to_markdown(report), encoding="utf-8")
+    to_docx(report, stem.with_suffix(".docx"))
+    return [str(stem.with_suffix(s)) for s in (".json", ".md", ".docx")]
+
+
+def friendly(exc: Exception) -> str:
+    """A message for the page: our own errors as they are, anything else without a traceback."""
+    if isinstance(exc, (LoadError, LLMError, ModelError, SettingsError)):
+        return str(exc)
+    return f"审读未能完成（{type(exc).__name__}）：{exc}。请检查文件或设置后重试。"
+
+
+def _choice(backend: str, url: str, model: str, key: str) -> dict[str, Any]:
+    if backend.startswith("local:"):
+        return {"backend": "local", "model": backend.split(":", 1)[1]}
+    if backend == "fake":
+        return {"backend": "fake"}
+    return {"backend": "openai", "base_url": url.strip(), "model": model.strip(), "api_key": key.strip() or None}
+
+
+def eval_figures_md() -> str:
+    """The current evaluation figures (eval/results/summary.md), if they ship with the package."""
+    for root in (data_dir("samples").parent / "eval" / "results", Path("eval/results")):
+        path = root / "summary.md"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return "（尚无评测结果。）"
+
+
+HOW_TO_READ = """
+**如何阅读本报告**：每个检查项的结论由框架规则从若干具体问题的回答推出；“证据”是在规划原文中逐字核对过的摘录（点击可跳到原文位置）。
+模型给出但无法在原文中找到的引文不予采信，也不能支撑“存在误区”或“已体现”的结论。“缺失”的结论会列出查找范围。
+置信度是规则化的估计，不是概率。本工具由小模型辅助，结论请对照原文复核；误判率见下方评测数据。
+"""
+
+
+def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None) -> gr.Blocks:
+    """The page; ``pool`` lets tests inject reviewers (e.g. the fake backend)."""
+    settings = settings or load_settings()
+    pool = pool or ReviewerPool(settings)
+    workdir = Path(tempfile.mkdtemp(prefix="reviewer-app-"))
+    backends = [f"local:{name}" for name in BUNDLED_MODELS] + ["openai", "fake"]
+    default_backend = f"local:{settings.model}" if settings.backend == "local" else settings.backend
+    samples = sorted(str(p) for p in data_dir("samples").glob("*.txt"))
+
+    def run_review(file: str | None, pasted: str, backend: str, url: str, model: str, key: str,
+                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        started = time.perf_counter()
+        try:
+            if file:
+                source: str | bytes = file
+                name = Path(file).name
+            elif pasted.strip():
+                source, name = pasted.encode("utf-8"), "粘贴文本.txt"
+            else:
+                raise LoadError("请先上传规划文件或粘贴规划文本。")
+            reviewer = pool.get(_choice(backend, url, model, key))
+
+            def on_progress(event: Progress) -> None:
+                elapsed = time.perf_counter() - started
+                if event.check:
+                    progress(event.i / event.n, desc=f"检查 {event.check}（{event.i}/{event.n}），已用 {elapsed:.0f} 秒")
+                else:
+                    labels = {"load": "读取", "chunk": "切分", "index": "建立索引"}
+                    progress(0.0, desc=f"{labels.get(event.stage, event.stage)}，已用 {elapsed:.0f} 秒")
+
+            report = reviewer.review(source, name=name, progress=on_progress)
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            return (f"❌ {friendly(exc)}", "", "", "", "", None)
+        files = downloads(report, workdir / hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:10])
+        status = f"✅ 审读完成，用时 {report.run.seconds:.0f} 秒（{report.run.backend}/{report.run.model}）"
+        return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
+
+    def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,
+                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        if not files:
+            return ("请先上传一个或多个规划文件。", None, None)
+        reviewer = pool.get(_choice(backend, url, model, key))
+        out = workdir / f"batch-{int(time.time() * 1000)}"
+        out.mkdir(parents=True)
+        reports, errors = [], []
+        paths = expand([Path(f) for f in files])
+        for i, path in enumerate(paths, 1):
+            progress((i - 1) / len(paths), desc=f"{path.name}（{i}/{len(paths)}）")
+            try:
+                report = reviewer.review(path)
+            except Exception as exc:  # noqa: BLE001 - keep going, list the failure
+                errors.append(f"{path.name}：{friendly(exc)}")
+                continue
+            reports.append(report)
+            write_report(report, out / path.stem, "md")
+        tables = write_tables(reports, out)
+        rows = [[r.source] + [VERDICTS.get(f.verdict or "", f.status) for f in r.findings] for r in reports]
+        status = f"完成 {len(reports)} 份" + (f"；失败 {len(errors)} 份：" + "；".join(errors) if errors else "")
+        return (status, rows, tables or None)
+
+    with gr.Blocks(title="新质生产力规划审读") as app:
+        gr.Markdown("# 新质生产力规划审读\n上传地方规划，检查四类误区和四个央地嵌入点，每条结论附原文证据和政策依据。")
+        with gr.Tab("审读"):
+            with gr.Row():
+                upload = gr.File(label=f"上传规划（PDF、Word、TXT、Markdown、HTML；不超过 {MAX_UPLOAD_MB} MB）", file_types=UPLOAD_TYPES)
+                pasted = gr.Textbox(label="或粘贴规划文本", lines=8)
+            gr.Examples(samples, inputs=upload, label="示例规划（点击载入）")
+            go = gr.Button("开始审读", variant="primary")
+            status = gr.Markdown()
+            summary = gr.HTML()
+            with gr.Row():
+                findings = gr.HTML()
+                plan = gr.HTML()
+            with gr.Accordion("文本读取质量", open=False):
+                quality = gr.Markdown()
+            files = gr.File(label="下载报告（JSON、Markdown、Word）", file_count="multiple")
+        with gr.Tab("批量"):
+            batch_files = gr.File(label="上传多份规划", file_count="multiple", file_types=UPLOAD_TYPES)
+            batch_go = gr.Button("批量审读", variant="primary")
+            batch_status = gr.Markdown()
+            batch_table = gr.Dataframe(headers=["文件", "M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4"], interactive=False)
+            batch_out = gr.File(label="下载汇总表（CSV、XLSX）", file_count="multiple")
+        with gr.Tab("设置"):
+            backend = gr.Radio(backends, value=default_backend, label="模型后端（仅对本会话有效）")
+            url = gr.Textbox(label="OpenAI 兼容接口地址（backend=openai）", value=settings.base_url or "")
+            model = gr.Textbox(label="模型名称（backend=openai）", value="" if settings.backend == "local" else settings.model)
+            key = gr.Textbox(label="API Key（不会写入日志或报告）", type="password")
+        with gr.Tab("说明"):
+            gr.Markdown(HOW_TO_READ)
+            gr.Markdown(eval_figures_md())
+        go.click(run_review, [upload, pasted, backend, url, model, key], [status, summary, findings, plan, quality, files],
+                 concurrency_limit=1, concurrency_id="model")
+        batch_go.click(run_batch, [batch_files, backend, url, model, key], [batch_status, batch_table, batch_out],
+                       concurrency_limit=1, concurrency_id="model")
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None = None) -> None:
+    """Start the page; reviews queue so the model runs one at a time."""
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=1, max_size=32).launch(
+        server_name=host, server_port=port, max_file_size=f"{MAX_UPLOAD_MB}mb", css=CSS, footer_links=[], show_error=False,
+    )

@@ -1,0 +1,94 @@
+"""The Gradio page, end to end through gradio_client against a launched server (fake backend)."""
+
+import concurrent.futures
+from pathlib import Path
+
+import pytest
+from gradio_client import Client, handle_file
+
+from reviewer import load_settings
+from reviewer.app import CSS, build_app
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=home)
+    app = build_app(settings)
+    app.queue(default_concurrency_limit=1).launch(
+        server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, css=CSS, quiet=True, max_file_size="20mb"
+    )
+    yield app.local_url
+    app.close()
+
+
+def _review(url, file=None, text=""):
+    client = Client(url, verbose=False)
+    return client.predict(handle_file(str(file)) if file else None, text, "fake", "", "", "", api_name="/run_review")
+
+
+def test_upload_review_download(server, sample_plan):
+    status, summary, findings, plan, quality, files = _review(server, file=sample_plan)
+    assert status.startswith("✅")
+    assert "云溪县" in summary and summary.count("class=\"badge\"") == 8
+    assert "finding-E4" in findings and "依据" in findings
+    assert "class='plan'" in plan and "云溪英才" in plan
+    assert "读取 1/1 页" in quality
+    assert sorted(Path(f).suffix for f in files) == [".docx", ".json", ".md"]
+
+
+def test_pasted_text_is_reviewed(server):
+    status, summary, *_ = _review(server, text="某县发展新质生产力工作方案\n一、主要目标\n到2026年，建成县级孵化器2个。")
+    assert status.startswith("✅") and "某县发展新质生产力工作方案" in summary
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("scan.pdf", b"%PDF-1.4\n%broken", "PDF"),
+        ("empty.txt", b"   ", "empty"),
+        ("sheet.docx", b"PK\x03\x04not really a word file", "docx"),
+    ],
+    ids=["corrupt_pdf", "empty_text", "not_really_docx"],
+)
+def test_bad_input_gives_a_message_not_a_traceback(server, tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    status, summary, *_ = _review(server, file=path)
+    assert status.startswith("❌") and message.lower() in status.lower()
+    assert "Traceback" not in status and summary == ""
+
+
+def test_wrong_file_type_is_refused_with_a_readable_message(server, tmp_path):
+    from gradio_client.exceptions import AppError
+
+    path = tmp_path / "sheet.xlsx"
+    path.write_bytes(b"PK\x03\x04")
+    with pytest.raises(AppError, match="Invalid file type"):
+        _review(server, file=path)
+
+
+def test_nothing_given_asks_for_a_plan(server):
+    status, *_ = _review(server)
+    assert "请先上传" in status
+
+
+def test_two_users_at_once_each_get_their_own_report(server, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("甲县新质生产力行动方案\n到2026年，建设甲县孵化器。", encoding="utf-8")
+    b.write_text("乙市新质生产力实施意见\n到2027年，建设乙市数据平台。", encoding="utf-8")
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        ra, rb = pool.map(lambda f: _review(server, file=f), [a, b])
+    assert "甲县" in ra[1] and "乙市" not in ra[1]
+    assert "乙市" in rb[1] and "甲县" not in rb[1]
+
+
+def test_batch_tab_returns_the_plan_by_check_table(server, sample_plan, tmp_path):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7 cut")
+    client = Client(server, verbose=False)
+    status, table, tables = client.predict([handle_file(str(sample_plan)), handle_file(str(bad))], "fake", "", "", "",
+                                           api_name="/run_batch")
+    assert "完成 1 份" in status and "失败 1 份" in status
+    assert len(table["data"]) == 1 and len(table["data"][0]) == 9
+    assert sorted(Path(t).name for t in tables) == ["summary.csv", "summary.xlsx"]
