@@ -8,6 +8,7 @@ retrieval finds for the group's indicator queries, in document order.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -20,6 +21,7 @@ from .framework import Check
 from .prompts import PromptTemplate
 from .retrieve import HybridRetriever
 from .structured import ask_structured
+from .verify import normalise
 
 REASONING_CHARS = 30
 QUOTE_CHARS = 40
@@ -46,6 +48,56 @@ def answer_model(check: Check) -> type[BaseModel]:
             f"Answers{check.id}", __config__=ConfigDict(extra="forbid"), **fields
         )
     return _ANSWER_MODELS[check.id]
+
+
+CANDIDATES = 3
+"""Candidate sentences shown under each question."""
+CANDIDATE_CHARS = 80
+
+
+def sentences(text: str) -> list[str]:
+    """The plan's sentences (split at 。；！？ and line ends), stripped, non-empty."""
+    return [s.strip() for s in re.split(r"(?<=[。；！？])|\n", text) if s.strip()]
+
+
+def candidate_sentences(text: str, cues: list[str], k: int = CANDIDATES) -> list[str]:
+    """The ``k`` plan sentences richest in the indicator's cues (longer cues weigh more), in plan order.
+
+    They are shown as hints under the question; a small model quotes and judges far better
+    when pointed at the few sentences that could matter.
+    """
+    normalised = [(normalise(c)[0], c) for c in cues]
+    scored = []
+    for i, sentence in enumerate(sentences(text)):
+        norm = normalise(sentence)[0]
+        weight = sum(len(n) for n, _ in normalised if n and n in norm)
+        if weight:
+            scored.append((weight, i, sentence))
+    best = sorted(scored, key=lambda t: (-t[0], t[1]))[:k]
+    return [_clip(s, cues) for _, _, s in sorted(best, key=lambda t: t[1])]
+
+
+def _clip(sentence: str, cues: list[str]) -> str:
+    """A window of at most CANDIDATE_CHARS around the first cue."""
+    if len(sentence) <= CANDIDATE_CHARS:
+        return sentence
+    hits = [sentence.find(c) for c in cues if c in sentence]
+    first = min(hits) if hits else 0
+    start = max(0, min(first - CANDIDATE_CHARS // 3, len(sentence) - CANDIDATE_CHARS))
+    return sentence[start : start + CANDIDATE_CHARS]
+
+
+class Question(BaseModel):
+    """An indicator question as put to the model, with its candidate sentences."""
+
+    id: str
+    question: str
+    candidates: list[str]
+
+
+def questions_for(check: Check, text: str) -> list[Question]:
+    """The check's questions, each with the plan sentences that carry its cues."""
+    return [Question(id=i.id, question=i.question, candidates=candidate_sentences(text, i.keywords)) for i in check.indicators]
 
 
 class EvidenceBlock(BaseModel):
@@ -112,15 +164,30 @@ class Judgment(BaseModel):
     prompt_sha256: str = ""
 
 
+def unasked(check: Check, questions: list[Question]) -> Judgment | None:
+    """When no sentence of the plan carries any cue of any question, the answer is no without asking."""
+    if any(q.candidates for q in questions):
+        return None
+    return Judgment(
+        check_id=check.id,
+        reasoning="原文中没有任何相关线索句，未调用模型",
+        answers={q.id: IndicatorAnswer(answer="no") for q in questions},
+    )
+
+
 def judge_check(
-    check: Check, block: EvidenceBlock, chat: BaseChatModel, template: PromptTemplate, *, max_retries: int = 2
+    check: Check, block: EvidenceBlock, chat: BaseChatModel, template: PromptTemplate, *,
+    plan_text: str, max_retries: int = 2,
 ) -> Judgment:
     """Ask ``check``'s indicator questions about ``block``; LLM errors propagate to the caller."""
+    questions = questions_for(check, plan_text)
+    if (skipped := unasked(check, questions)) is not None:
+        return skipped
     prompt = template.render(
         evidence=block.text,
         check_id=check.id,
         check_name=check.name,
-        questions=check.indicators,
+        questions=[q.model_copy(update={"candidates": [_fence_safe(c) for c in q.candidates]}) for q in questions],
     )
     result = ask_structured(
         chat,

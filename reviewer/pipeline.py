@@ -145,7 +145,7 @@ class Reviewer:
                 continue
             try:
                 judgment = timer.run("judge", judge_check, check, block, self.chat, self.template,
-                                     max_retries=self.settings.max_retries)
+                                     plan_text=doc.text, max_retries=self.settings.max_retries)
             except LLMError as exc:
                 findings.append(self._failed(check, block, str(exc)))
                 if len(findings) >= 2 and findings[-2].status == "failed":

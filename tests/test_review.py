@@ -1,6 +1,7 @@
 """The review pipeline end to end with the fake backend: verification, rules, failures, renderers."""
 
 import json
+import re
 
 import pytest
 
@@ -20,19 +21,24 @@ PLAN = """某县培育新质生产力行动方案（2024—2026年）
 CHECKS = ["M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4"]
 
 
-def _answers(**per_check):
-    """Scripted model answers in check order; unspecified checks answer no to everything."""
+def _answer(check_id, given):
     from reviewer.framework import load_framework
 
-    out = []
-    for check in load_framework().checks:
-        given = per_check.get(check.id, {})
-        data = {"reasoning": "依据原文"}
-        for ind in check.indicators:
-            answer, quote = given.get(ind.id, ("no", ""))
-            data[ind.id] = {"answer": answer, "quote": quote}
-        out.append(json.dumps(data, ensure_ascii=False))
-    return out
+    data = {"reasoning": "依据原文"}
+    for ind in load_framework().get(check_id).indicators:
+        answer, quote = given.get(ind.id, ("no", ""))
+        data[ind.id] = {"answer": answer, "quote": quote}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _answers(**per_check):
+    """A scripted model: answers whichever check the prompt asks about (unspecified: no to all)."""
+
+    def respond(messages):
+        check_id = re.search(r"检查项 (M\d|E\d)", messages[-1]["content"]).group(1)
+        return _answer(check_id, per_check.get(check_id, {}))
+
+    return [respond] * 40
 
 
 @pytest.fixture
@@ -58,7 +64,9 @@ def test_verified_yes_makes_a_finding_with_page_and_span(make_reviewer, tmp_path
     assert any(c.kind == "central" for c in m3.citations)
     assert "传统产业" in m3.suggestion
     assert report.summary.misconceptions_present == ["M3"]
-    assert len(chat.history) == 8  # one call per check
+    asked = [re.search(r"检查项 (\w\d)", h["messages"][-1]["content"]).group(1) for h in chat.history]
+    assert asked == ["M2", "M3", "M4", "E2", "E4"]  # one call per check; M1, E1, E3 have no cue in the plan
+    assert "未调用模型" in report.finding("E1").rationale
 
 
 def test_invented_quote_is_dropped_and_cannot_make_a_finding(make_reviewer):
@@ -103,7 +111,7 @@ def test_plan_cannot_break_out_of_its_fence(make_reviewer):
 
 def test_garbage_answers_make_one_check_unparseable_not_a_verdict(make_reviewer):
     answers = _answers()
-    answers[2:3] = ["garbage", "{still bad", "[]"]  # M3's three attempts
+    answers[1:1] = ["garbage", "{still bad", "[]"]  # M3's three attempts (M1 is not asked, M2 is first)
     reviewer, _ = make_reviewer(*answers)
     report = reviewer.review(PLAN.encode(), name="plan.txt")
     m3 = report.finding("M3")
@@ -114,14 +122,15 @@ def test_garbage_answers_make_one_check_unparseable_not_a_verdict(make_reviewer)
 
 def test_backend_dying_mid_review_fails_the_rest_without_crashing(make_reviewer):
     answers = _answers()
-    script = answers[:2] + [LLMError("endpoint http://x/v1 timed out"), LLMError("cannot reach LLM endpoint http://x/v1")]
+    script = answers[:1] + [LLMError("endpoint http://x/v1 timed out"), LLMError("cannot reach LLM endpoint http://x/v1")]
     reviewer, chat = make_reviewer(*script)
     report = reviewer.review(PLAN.encode(), name="plan.txt")
-    statuses = [f.status for f in report.findings]
-    assert statuses[:2] == ["ok", "ok"] and set(statuses[2:]) == {"failed"}
+    statuses = {f.check_id: f.status for f in report.findings}
+    assert statuses["M2"] == "ok" and statuses["M1"] == "ok"  # M1 needed no call
+    assert statuses["M3"] == statuses["M4"] == statuses["E2"] == statuses["E4"] == "failed"
     assert "timed out" in report.finding("M3").error
     assert "not attempted" in report.finding("E4").error
-    assert len(chat.history) == 4  # stopped calling a dead backend
+    assert len(chat.history) == 3  # stopped calling a dead backend
     assert "未能完成" in report.summary.text
 
 
@@ -139,7 +148,7 @@ def test_report_metadata_and_renderers(make_reviewer, tmp_path):
     report = reviewer.review(PLAN.encode(), name="plan.txt")
     run = report.run
     assert run.prompts["judge_check"] and run.framework_sha256 and run.corpus_sha256 and run.config_key
-    assert run.usage.calls == 8 and set(run.stage_seconds) >= {"load", "chunk", "index", "judge", "verify"}
+    assert run.usage.calls == 5 and set(run.stage_seconds) >= {"load", "chunk", "index", "judge", "verify"}
     assert report.profile.period == "2024—2026年" and report.profile.level == "county"
     md = to_markdown(report)
     assert "E2 战略目标互嵌：部分体现" in md and "第1页" in md
