@@ -1,9 +1,14 @@
-"""Judge stage: show the model plan passages and ask one check's indicator questions.
+"""Judge stage: show the model the plan and ask one check's indicator questions.
 
-Checks that share an evidence block are asked one after another with the block first
-in the prompt, so llama.cpp's prompt cache only pays for each check's questions. A plan
-short enough is shown whole; a longer one is represented by the passages that hybrid
-retrieval finds for the group's indicator queries, in document order.
+Each question comes with numbered candidate sentences: the plan sentences that carry the
+indicator's cues. The model answers yes / no / insufficient_evidence and names the
+candidates that prove a yes, so its evidence is the plan's own words and its output stays
+short (generated tokens are the dear ones on a CPU). A question with no candidate is
+answered no without the model, and a check with none at all makes no call.
+
+All checks share one plan block placed first in the prompt, so llama.cpp's prompt cache
+pays for it once. A plan short enough is shown whole; a longer one by the passages that
+hybrid retrieval finds for the indicators' queries, in document order.
 """
 
 from __future__ import annotations
@@ -24,30 +29,29 @@ from .structured import ask_structured
 from .verify import normalise
 
 REASONING_CHARS = 30
-QUOTE_CHARS = 40
 
 
 class IndicatorAnswer(BaseModel):
-    """The model's answer to one indicator question."""
-
-    model_config = ConfigDict(extra="forbid")
+    """An answer to one indicator question, with the candidate sentences behind a yes."""
 
     answer: Literal["yes", "no", "insufficient_evidence"]
-    quote: str = Field(default="", max_length=QUOTE_CHARS, description="yes 时逐字摘录原文一句；否则为空")
+    quotes: list[str] = Field(default_factory=list)
+    """The plan sentences the model named as proof (empty unless yes)."""
 
 
-_ANSWER_MODELS: dict[str, type[BaseModel]] = {}
-
-
-def answer_model(check: Check) -> type[BaseModel]:
-    """The response model for a check: one-line reasoning first, then one answer per indicator."""
-    if check.id not in _ANSWER_MODELS:
-        fields: dict[str, Any] = {"reasoning": (str, Field(max_length=REASONING_CHARS, description="不超过30字的依据"))}
-        fields.update({ind.id: (IndicatorAnswer, ...) for ind in check.indicators})
-        _ANSWER_MODELS[check.id] = create_model(
-            f"Answers{check.id}", __config__=ConfigDict(extra="forbid"), **fields
+def answer_model(check: Check, questions: list["Question"]) -> type[BaseModel]:
+    """The response model for one call: one-line reasoning first, then each asked question's answer."""
+    fields: dict[str, Any] = {"reasoning": (str, Field(max_length=REASONING_CHARS, description="不超过30字的依据"))}
+    for q in questions:
+        numbers = Literal[tuple(range(1, len(q.candidates) + 1))]  # type: ignore[valid-type]  # built at run time
+        choice = create_model(
+            f"Choice{q.id}",
+            __config__=ConfigDict(extra="forbid"),
+            answer=(Literal["yes", "no", "insufficient_evidence"], ...),
+            sentences=(list[numbers], Field(max_length=len(q.candidates), description="能证明“是”的候选句编号")),
         )
-    return _ANSWER_MODELS[check.id]
+        fields[q.id] = (choice, ...)
+    return create_model(f"Answers{check.id}", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 CANDIDATES = 3
@@ -164,48 +168,37 @@ class Judgment(BaseModel):
     prompt_sha256: str = ""
 
 
-def unasked(check: Check, questions: list[Question]) -> Judgment | None:
-    """When no sentence of the plan carries any cue of any question, the answer is no without asking."""
-    if any(q.candidates for q in questions):
-        return None
-    return Judgment(
-        check_id=check.id,
-        reasoning="原文中没有任何相关线索句，未调用模型",
-        answers={q.id: IndicatorAnswer(answer="no") for q in questions},
-    )
-
-
 def judge_check(
     check: Check, block: EvidenceBlock, chat: BaseChatModel, template: PromptTemplate, *,
     plan_text: str, max_retries: int = 2,
 ) -> Judgment:
-    """Ask ``check``'s indicator questions about ``block``; LLM errors propagate to the caller."""
+    """Ask ``check``'s questions that have candidates; LLM errors propagate to the caller."""
     questions = questions_for(check, plan_text)
-    if (skipped := unasked(check, questions)) is not None:
-        return skipped
+    asked = [q for q in questions if q.candidates]
+    judgment = Judgment(check_id=check.id, prompt_id=template.id, prompt_sha256=template.sha256)
+    no = {q.id: IndicatorAnswer(answer="no") for q in questions if not q.candidates}
+    if not asked:
+        judgment.reasoning = "原文中没有任何相关线索句，未调用模型"
+        judgment.answers = no
+        return judgment
     prompt = template.render(
         evidence=block.text,
         check_id=check.id,
         check_name=check.name,
-        questions=[q.model_copy(update={"candidates": [_fence_safe(c) for c in q.candidates]}) for q in questions],
+        questions=[q.model_copy(update={"candidates": [_fence_safe(c) for c in q.candidates]}) for q in asked],
     )
     result = ask_structured(
         chat,
         [SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)],
-        answer_model(check),
+        answer_model(check, asked),
         max_retries=max_retries,
     )
-    judgment = Judgment(
-        check_id=check.id,
-        error=result.error,
-        attempts=result.attempts,
-        raw=result.raw,
-        usage=result.usage,
-        prompt_id=prompt.id,
-        prompt_sha256=prompt.sha256,
-    )
+    judgment.error, judgment.attempts, judgment.raw, judgment.usage = result.error, result.attempts, result.raw, result.usage
     if result.value is not None:
-        data = result.value
-        judgment.reasoning = getattr(data, "reasoning", "")
-        judgment.answers = {ind.id: getattr(data, ind.id) for ind in check.indicators}
+        judgment.reasoning = getattr(result.value, "reasoning", "")
+        for q in asked:
+            choice = getattr(result.value, q.id)
+            picked = sorted(set(choice.sentences)) if choice.answer == "yes" else []
+            no[q.id] = IndicatorAnswer(answer=choice.answer, quotes=[q.candidates[n - 1] for n in picked])
+        judgment.answers = {q.id: no[q.id] for q in questions}
     return judgment

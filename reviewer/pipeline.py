@@ -179,20 +179,18 @@ class Reviewer:
         supported: dict[str, bool] = {}
         for ind in check.indicators:
             answer = judgment.answers[ind.id]
-            checked = verify_answer(plan, answer.answer, answer.quote, ind.keywords)
-            if checked.dropped and checked.match and checked.match.start is not None:
-                # the cue may sit in the section heading the quote falls under
-                heading = " ".join(heading_path_at(doc.text, checked.match.start))
-                checked = verify_answer(plan, answer.answer, answer.quote, ind.keywords, heading)
-            supported[ind.id] = checked.counts_as_yes
-            result = IndicatorResult(id=ind.id, question=ind.question, answer=answer.answer,
-                                     counts_as_yes=checked.counts_as_yes, quotes=[answer.quote] if answer.quote else [],
-                                     quote_found=checked.match.verified if checked.match else None)
-            if checked.dropped:
-                result.dropped.append(checked.dropped)
-                finding.dropped_quotes += 1
-            if checked.counts_as_yes and checked.match and checked.match.start is not None:
-                finding.evidence.append(_evidence(ind.id, checked.match, doc))
+            result = IndicatorResult(id=ind.id, question=ind.question, answer=answer.answer, quotes=answer.quotes)
+            for quote in answer.quotes or ([""] if answer.answer == "yes" else []):
+                checked = self._verify(plan, doc, answer.answer, quote, ind.keywords)
+                if checked.match is not None:
+                    result.quote_found = bool(result.quote_found) or checked.match.verified
+                if checked.dropped:
+                    result.dropped.append(checked.dropped)
+                    finding.dropped_quotes += 1
+                elif checked.counts_as_yes and checked.match is not None:
+                    result.counts_as_yes = True
+                    finding.evidence.append(_evidence(ind.id, checked.match, doc))
+            supported[ind.id] = result.counts_as_yes
             finding.indicators.append(result)
         outcome = decide(check, {i: a.answer for i, a in judgment.answers.items()}, supported)
         finding.verdict, finding.confidence = outcome.verdict, outcome.confidence
@@ -202,6 +200,15 @@ class Reviewer:
         clauses = [check.clause, *check.recommendations] if finding.flagged else [check.clause]
         finding.citations = [_citation(p) for p in cite(corpus, check.id, query, clauses)]
         return finding
+
+    @staticmethod
+    def _verify(plan: PlanText, doc: Document, answer: str, quote: str, cues: list[str]) -> Any:
+        checked = verify_answer(plan, answer, quote, cues)
+        if checked.dropped and checked.match and checked.match.start is not None:
+            # the cue may sit in the section heading the quote falls under
+            heading = " ".join(heading_path_at(doc.text, checked.match.start))
+            checked = verify_answer(plan, answer, quote, cues, heading)
+        return checked
 
     def config_key(self) -> str:
         """Hash of what shapes the verdicts: judging settings, prompt and framework versions."""

@@ -21,22 +21,33 @@ PLAN = """某县培育新质生产力行动方案（2024—2026年）
 CHECKS = ["M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4"]
 
 
-def _answer(check_id, given):
-    from reviewer.framework import load_framework
-
-    data = {"reasoning": "依据原文"}
-    for ind in load_framework().get(check_id).indicators:
-        answer, quote = given.get(ind.id, ("no", ""))
-        data[ind.id] = {"answer": answer, "quote": quote}
-    return json.dumps(data, ensure_ascii=False)
+def _questions(prompt):
+    """Indicator id → its numbered candidate sentences, as the prompt lists them."""
+    asked, current = {}, None
+    for line in prompt.splitlines():
+        if m := re.match(r"([ME]\d[a-c])：", line):
+            current = asked.setdefault(m.group(1), [])
+        elif (m := re.match(r"\s+\[(\d)\] (.*)", line)) and current is not None:
+            current.append(m.group(2))
+    return asked
 
 
 def _answers(**per_check):
-    """A scripted model: answers whichever check the prompt asks about (unspecified: no to all)."""
+    """A scripted model: answers whichever check the prompt asks about (unspecified: no to all).
+
+    ``per_check`` maps check → indicator → (answer, quote); the quote picks the candidate sentence(s)
+    containing it.
+    """
 
     def respond(messages):
-        check_id = re.search(r"检查项 (M\d|E\d)", messages[-1]["content"]).group(1)
-        return _answer(check_id, per_check.get(check_id, {}))
+        prompt = next(m["content"] for m in messages if "检查项" in m["content"])  # retries append messages
+        check_id = re.search(r"检查项 (M\d|E\d)", prompt).group(1)
+        data = {"reasoning": "依据原文"}
+        for ind, candidates in _questions(prompt).items():
+            answer, quote = per_check.get(check_id, {}).get(ind, ("no", ""))
+            picked = [n for n, c in enumerate(candidates, 1) if quote and quote in c] if answer == "yes" else []
+            data[ind] = {"answer": answer, "sentences": picked}
+        return json.dumps(data, ensure_ascii=False)
 
     return [respond] * 40
 
@@ -58,7 +69,8 @@ def test_verified_yes_makes_a_finding_with_page_and_span(make_reviewer, tmp_path
     m3 = report.finding("M3")
     assert m3.verdict == "present" and m3.status == "ok"
     [evidence] = m3.evidence
-    assert PLAN.strip()[evidence.start : evidence.end] == quote and evidence.page == 1
+    assert quote in evidence.quote and PLAN.strip()[evidence.start : evidence.end] == evidence.quote
+    assert evidence.page == 1 and evidence.match == "exact"
     assert evidence.heading_path and evidence.heading_path[0].startswith("二、重点任务")
     assert {c.ref for c in m3.citations} >= {"framework § 3.1-M3", "framework § 3.3-R3"}
     assert any(c.kind == "central" for c in m3.citations)
@@ -69,19 +81,26 @@ def test_verified_yes_makes_a_finding_with_page_and_span(make_reviewer, tmp_path
     assert "未调用模型" in report.finding("E1").rationale
 
 
-def test_invented_quote_is_dropped_and_cannot_make_a_finding(make_reviewer):
-    reviewer, _ = make_reviewer(*_answers(M3={"M3b": ("yes", "全部任务都是新兴产业和未来产业")}))
-    m3 = reviewer.review(PLAN.encode(), name="plan.txt").finding("M3")
-    assert m3.verdict == "absent" and m3.dropped_quotes == 1
-    assert "找不到" in m3.indicators[1].dropped[0]
+def test_yes_without_a_named_sentence_cannot_make_a_finding(make_reviewer):
+    def yes_but_no_sentence(messages):
+        prompt = messages[-1]["content"]
+        return json.dumps({"reasoning": "x", **{i: {"answer": "yes", "sentences": []} for i in _questions(prompt)}})
+
+    reviewer, _ = make_reviewer(*([yes_but_no_sentence] * 10))
+    report = reviewer.review(PLAN.encode(), name="plan.txt")
+    m3 = report.finding("M3")
+    assert m3.verdict == "absent" and m3.dropped_quotes == 1 and not m3.evidence
+    assert "未给出引文" in m3.indicators[1].dropped[0]
+    assert report.finding("E2").verdict == "missing"  # a target claimed without proof is no target
+    assert all(f.confidence < 0.7 for f in report.findings if f.check_id in ("M3", "E2"))
 
 
-def test_quote_from_an_unrelated_sentence_does_not_support_yes(make_reviewer):
-    # The quote is real, but its sentence has none of M3a's cues (传统产业, 改造…).
-    reviewer, _ = make_reviewer(*_answers(M3={"M3a": ("yes", "建设县级算力中心"), "M3b": ("yes", "重点发展新能源装备、新材料产业")}))
-    m3 = reviewer.review(PLAN.encode(), name="plan.txt").finding("M3")
-    assert m3.verdict == "present"
-    assert "无关" in m3.indicators[0].dropped[0]
+def test_out_of_range_sentence_number_is_rejected_and_retried(make_reviewer):
+    bad = json.dumps({"reasoning": "x", "M2b": {"answer": "yes", "sentences": [7]}})
+    reviewer, chat = make_reviewer(bad, *_answers())
+    m2 = reviewer.review(PLAN.encode(), name="plan.txt").finding("M2")
+    assert m2.status == "ok" and len(m2.raw) == 2
+    assert "无法使用" in chat.history[1]["messages"][-1]["content"]
 
 
 def test_missing_embedding_point_records_where_it_looked(make_reviewer):
