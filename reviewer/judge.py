@@ -73,6 +73,8 @@ def candidate_sentences(text: str, cues: list[str], k: int = CANDIDATES) -> list
     normalised = [(normalise(c)[0], c) for c in cues]
     scored = []
     for i, sentence in enumerate(sentences(text)):
+        if _INSTRUCTION.search(sentence):
+            continue  # never offer an instruction to the model as evidence
         norm = normalise(sentence)[0]
         weight = sum(len(n) for n, _ in normalised if n and n in norm)
         if weight:
@@ -113,8 +115,26 @@ class EvidenceBlock(BaseModel):
     whole_plan: bool = False
 
 
+_INSTRUCTION = re.compile(
+    r"[^。；！？\n]*(?:忽略|无视|不要理会|覆盖)[^。；！？\n]{0,12}(?:指令|指示|提示|要求|规则)[^。；！？\n]*[。；！？]?"
+    r"|[^。；！？\n]*(?:判定|判断|标记|评定)为(?:通过|合格|已覆盖|不存在)[^。；！？\n]*[。；！？]?"
+    r"|[^.\n]*(?:ignore|disregard)\s+(?:all\s+)?(?:previous|prior|above)\s+instructions[^.\n]*\.?"
+    r"|[^。\n]*(?:system prompt|系统提示词|you are now|你现在是)[^。\n]*。?",
+    re.IGNORECASE,
+)
+INSTRUCTION_PLACEHOLDER = "［此处疑似写给审读模型的指令，已屏蔽］"
+
+
+def instruction_like(text: str) -> list[str]:
+    """Sentences in a plan that address the reviewing model rather than the plan's readers."""
+    return [m.group(0).strip() for m in _INSTRUCTION.finditer(text) if m.group(0).strip()]
+
+
 def _fence_safe(text: str) -> str:
-    """Plan text may not close or open the <plan> fence itself."""
+    """Plan text as the model sees it: it cannot open or close the <plan> fence, and sentences that
+    give the reviewing model instructions are masked (the fence and the system prompt are the
+    second line of defence)."""
+    text = _INSTRUCTION.sub(lambda m: INSTRUCTION_PLACEHOLDER if m.group(0).strip() else m.group(0), text)
     return text.replace("<plan>", "＜plan＞").replace("</plan>", "＜/plan＞")
 
 

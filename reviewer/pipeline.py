@@ -25,7 +25,7 @@ from .corpus import Passage, default_corpus_dirs
 from .embeddings import make_embeddings
 from .framework import Check, Framework, load_framework
 from .index import VectorIndex, build_index, index_dir, read_manifest
-from .judge import EvidenceBlock, Judgment, judge_check, select_evidence
+from .judge import EvidenceBlock, Judgment, instruction_like, judge_check, select_evidence
 from .llm import LLMError, make_chat
 from .load import load
 from .profile import profile
@@ -110,6 +110,10 @@ class Reviewer:
         timer = _Timer()
         notify(Progress(stage="load"))
         doc = timer.run("load", load, source, name=name)
+        if injected := instruction_like(doc.text):
+            doc.quality.warnings.append(
+                f"规划文本中有 {len(injected)} 处疑似写给审读模型的指令，已在提示中屏蔽，未影响判断：" + "；".join(i[:40] for i in injected[:3])
+            )
         notify(Progress(stage="chunk"))
         chunks = timer.run("chunk", chunk, doc, max_chars=self.settings.chunk_chars)
         notify(Progress(stage="index"))
