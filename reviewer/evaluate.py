@@ -29,7 +29,7 @@ from .scoring import (
     read_dataset,
     system_metrics,
 )
-from .verify import has_cue
+from .judge import candidate_sentences
 
 
 class EvalResult(BaseModel):
@@ -46,10 +46,13 @@ class EvalResult(BaseModel):
 
 
 def keyword_prediction(example: GoldExample, framework: Framework) -> Prediction:
-    """Baseline: an indicator is yes when any of its keyword cues occurs in the plan."""
+    """Baseline: an indicator is yes when a plan sentence holds one of its cues and none of its exclusions."""
     verdicts: dict[str, str | None] = {}
     for check in framework.checks:
-        answers = {ind.id: "yes" if has_cue(example.text, ind.keywords) else "no" for ind in check.indicators}
+        answers = {
+            ind.id: "yes" if candidate_sentences(example.text, ind.keywords, k=1, exclude=ind.exclude) else "no"
+            for ind in check.indicators
+        }
         verdicts[check.id] = decide(check, answers, {i: True for i in answers}).verdict  # type: ignore[arg-type]
     return Prediction(id=example.id, system="keyword-baseline", verdicts=verdicts)
 

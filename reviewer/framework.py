@@ -31,7 +31,9 @@ class Indicator(BaseModel):
     queries: list[str] = Field(default_factory=list)
     """Retrieval queries that find the plan passages this question is about."""
     keywords: list[str] = Field(default_factory=list)
-    """Surface cues used by the keyword baseline and to rank plan passages."""
+    """Evidence cues: they select candidate sentences, back a yes, and drive the keyword baseline."""
+    exclude: list[str] = Field(default_factory=list)
+    """Cues that disqualify a sentence as evidence for this indicator (e.g. 退出 for upgrading)."""
 
 
 class Rule(BaseModel):

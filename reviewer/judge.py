@@ -26,7 +26,7 @@ from .framework import Check
 from .prompts import PromptTemplate
 from .retrieve import HybridRetriever
 from .structured import ask_structured
-from .verify import normalise
+from .verify import has_cue, normalise
 
 REASONING_CHARS = 30
 
@@ -64,7 +64,7 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[。；！？])|\n", text) if s.strip()]
 
 
-def candidate_sentences(text: str, cues: list[str], k: int = CANDIDATES) -> list[str]:
+def candidate_sentences(text: str, cues: list[str], k: int = CANDIDATES, exclude: list[str] | None = None) -> list[str]:
     """The ``k`` plan sentences richest in the indicator's cues (longer cues weigh more), in plan order.
 
     They are shown as hints under the question; a small model quotes and judges far better
@@ -73,8 +73,8 @@ def candidate_sentences(text: str, cues: list[str], k: int = CANDIDATES) -> list
     normalised = [(normalise(c)[0], c) for c in cues]
     scored = []
     for i, sentence in enumerate(sentences(text)):
-        if _INSTRUCTION.search(sentence):
-            continue  # never offer an instruction to the model as evidence
+        if _INSTRUCTION.search(sentence) or (exclude and has_cue(sentence, exclude)):
+            continue  # never offer an instruction, or a disqualified sentence, as evidence
         norm = normalise(sentence)[0]
         weight = sum(len(n) for n, _ in normalised if n and n in norm)
         if weight:
@@ -103,7 +103,10 @@ class Question(BaseModel):
 
 def questions_for(check: Check, text: str) -> list[Question]:
     """The check's questions, each with the plan sentences that carry its cues."""
-    return [Question(id=i.id, question=i.question, candidates=candidate_sentences(text, i.keywords)) for i in check.indicators]
+    return [
+        Question(id=i.id, question=i.question, candidates=candidate_sentences(text, i.keywords, exclude=i.exclude))
+        for i in check.indicators
+    ]
 
 
 class EvidenceBlock(BaseModel):

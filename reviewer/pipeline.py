@@ -185,7 +185,7 @@ class Reviewer:
             answer = judgment.answers[ind.id]
             result = IndicatorResult(id=ind.id, question=ind.question, answer=answer.answer, quotes=answer.quotes)
             for quote in answer.quotes or ([""] if answer.answer == "yes" else []):
-                checked = self._verify(plan, doc, answer.answer, quote, ind.keywords)
+                checked = self._verify(plan, doc, answer.answer, quote, ind.keywords, ind.exclude)
                 if checked.match is not None:
                     result.quote_found = bool(result.quote_found) or checked.match.verified
                 if checked.dropped:
@@ -206,12 +206,12 @@ class Reviewer:
         return finding
 
     @staticmethod
-    def _verify(plan: PlanText, doc: Document, answer: str, quote: str, cues: list[str]) -> Any:
-        checked = verify_answer(plan, answer, quote, cues)
-        if checked.dropped and checked.match and checked.match.start is not None:
+    def _verify(plan: PlanText, doc: Document, answer: str, quote: str, cues: list[str], exclude: list[str]) -> Any:
+        checked = verify_answer(plan, answer, quote, cues, exclude=exclude)
+        if checked.dropped and "排除" not in checked.dropped and checked.match and checked.match.start is not None:
             # the cue may sit in the section heading the quote falls under
             heading = " ".join(heading_path_at(doc.text, checked.match.start))
-            checked = verify_answer(plan, answer, quote, cues, heading)
+            checked = verify_answer(plan, answer, quote, cues, heading, exclude=exclude)
         return checked
 
     def config_key(self) -> str:

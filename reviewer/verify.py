@@ -132,7 +132,9 @@ class VerifiedIndicator(BaseModel):
     """Why the quote could not support a yes."""
 
 
-def verify_answer(plan: PlanText, answer: str, quote: str, cues: list[str], heading: str = "") -> VerifiedIndicator:
+def verify_answer(
+    plan: PlanText, answer: str, quote: str, cues: list[str], heading: str = "", exclude: list[str] | None = None
+) -> VerifiedIndicator:
     """Check the quote behind a yes: found in the plan, and its sentence (or the section
     heading above it, passed as ``heading`` once the span is known) carries an evidence cue.
 
@@ -145,6 +147,9 @@ def verify_answer(plan: PlanText, answer: str, quote: str, cues: list[str], head
     match = plan.locate(quote)
     if not match.verified or match.start is None or match.end is None:
         return VerifiedIndicator(counts_as_yes=False, match=match, dropped=f"引文{match.reason}")
-    if cues and not has_cue(heading + sentence_around(plan.text, match.start, match.end), cues):
+    sentence = sentence_around(plan.text, match.start, match.end)
+    if exclude and has_cue(sentence, exclude):
+        return VerifiedIndicator(counts_as_yes=False, match=match, dropped="引文所在句子含排除线索词（如退出、关停），不能作为该问题的证据")
+    if cues and not has_cue(heading + sentence, cues):
         return VerifiedIndicator(counts_as_yes=False, match=match, dropped="引文虽在原文中，但所在句子与该问题无关（不含该问题的任何线索词）")
     return VerifiedIndicator(counts_as_yes=True, match=match)
