@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .contracts import Answer, Verdict
+from .contracts import Verdict
 from .resources import data_dir
 
 MISCONCEPTION_VERDICTS = ("present", "absent")
