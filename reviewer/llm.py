@@ -231,18 +231,19 @@ def _fake_value(schema: dict[str, Any], defs: dict[str, Any], seed: int) -> Any:
     return "（fake）"
 
 
-class FakeChat(BaseChatModel):
+class FakeChat(_OpenAIStyleChat):
     """Deterministic offline chat model for tests, demos and CI.
 
     Answers come from ``script`` in order (a string, an exception to raise, or a function
     of the OpenAI-style messages). When the script runs out, it answers with JSON that fits
     the requested schema, chosen by a hash of the prompt, or echoes the prompt's first line.
-    Every request is kept in ``history``.
+    Every request is kept in ``history``. It goes through the same request and response
+    handling as the real backends.
     """
 
+    model_name: str = "fake"
     script: list[Any] = Field(default_factory=list)
     history: list[dict[str, Any]] = Field(default_factory=list)
-    model_name: str = "fake"
 
     @property
     def _llm_type(self) -> str:
@@ -266,34 +267,22 @@ class FakeChat(BaseChatModel):
             return json.dumps(value, ensure_ascii=False)
         return "（fake）" + messages[-1]["content"].splitlines()[0][:80]
 
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        openai_messages = to_openai_messages(messages)
-        self.history.append({"messages": openai_messages, **kwargs})
-        content = self._answer(openai_messages, kwargs.get("response_format"))
-        prompt_tokens = sum(len(m["content"]) for m in openai_messages)
-        message = AIMessage(
-            content=content,
-            usage_metadata={
-                "input_tokens": prompt_tokens,
-                "output_tokens": len(content),
-                "total_tokens": prompt_tokens + len(content),
-            },
-            response_metadata={"finish_reason": "stop", "model": self.model_name, "timings": {}},
-        )
-        return ChatResult(generations=[ChatGeneration(message=message)])
+    def _send(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.history.append(request)
+        content = self._answer(request["messages"], request.get("response_format"))
+        prompt_tokens = sum(len(m["content"]) for m in request["messages"])
+        return {
+            "model": self.model_name,
+            "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(content)},
+        }
 
 
 def make_chat(settings: Settings) -> BaseChatModel:
     """Build the chat model that ``settings`` selects."""
     common = {"max_tokens": settings.max_tokens, "temperature": settings.temperature, "seed": settings.seed}
     if settings.backend == "fake":
-        return FakeChat(model_name="fake")
+        return FakeChat(**common)
     if settings.backend == "openai":
         if not settings.base_url:
             raise LLMError("backend 'openai' needs a base URL: set REVIEWER_BASE_URL or --base-url")
