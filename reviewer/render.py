@@ -32,7 +32,7 @@ def _finding_md(f: Finding) -> list[str]:
         lines += [f"- 判断依据：{f.rationale}"]
     for e in f.evidence:
         where = " / ".join(e.heading_path) or "正文"
-        lines.append(f"- 规划原文（第{e.page}页，{where}，字符 {e.start}–{e.end}）：“{e.quote}”")
+        lines.append(f"- 规划原文（{e.indicator}；第{e.page}页，{where}，字符 {e.start}–{e.end}）：“{e.quote}”")
     for ind in f.indicators:
         dropped = f"；未采信：{'；'.join(ind.dropped)}" if ind.dropped else ""
         lines.append(f"  - {ind.id} {ind.question} → {ANSWERS[ind.answer]}{'（有核实证据）' if ind.counts_as_yes else ''}{dropped}")
