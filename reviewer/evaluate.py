@@ -45,6 +45,14 @@ class EvalResult(BaseModel):
     settings: dict[str, object] = Field(default_factory=dict)
 
 
+def _relative(path: Path) -> str:
+    """The path relative to the working directory when it lies below it (reports name no machine paths)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return path.name
+
+
 def keyword_prediction(example: GoldExample, framework: Framework) -> Prediction:
     """Baseline: an indicator is yes when a plan sentence holds one of its cues and none of its exclusions."""
     verdicts: dict[str, str | None] = {}
@@ -116,7 +124,7 @@ def evaluate(
         all_runs.append(predict_all(examples, reviewer, out / "predictions", run=run, on_item=on_item))
     ref = read_dataset(reference) if reference else examples
     result = EvalResult(
-        dataset=str(dataset),
+        dataset=_relative(dataset),
         plans=len(examples),
         reviewer=system_metrics(all_runs[0][0].system if all_runs[0] else "reviewer", all_runs[0], examples),
         baselines=[
@@ -126,7 +134,7 @@ def evaluate(
         flip_rate=flip_rate(all_runs),
         runs=runs,
         config_key=reviewer.config_key(),
-        settings=reviewer.settings.public_dict(),
+        settings={k: v for k, v in reviewer.settings.public_dict().items() if k not in ("home", "model_cache", "corpus_dir")},
     )
     write_outputs(result, out)
     return result
