@@ -21,7 +21,7 @@ from .aggregate import decide, summarise
 from .chunk import chunk, heading_path_at
 from .config import Settings, load_settings
 from .contracts import Chunk, Citation, Document, Evidence, Finding, IndicatorResult, Report, RunInfo, SearchTrace, Usage
-from .corpus import Passage, default_corpus_dirs
+from .corpus import Passage, default_corpus_dirs, squash_text
 from .embeddings import make_embeddings
 from .framework import Check, Framework, load_framework
 from .index import VectorIndex, build_index, index_dir, read_manifest
@@ -199,7 +199,8 @@ class Reviewer:
         outcome = decide(check, {i: a.answer for i, a in judgment.answers.items()}, supported)
         finding.verdict, finding.confidence = outcome.verdict, outcome.confidence
         finding.rationale = f"{outcome.why}（模型依据：{judgment.reasoning}）" if judgment.reasoning else outcome.why
-        finding.suggestion = check.suggestions.get(outcome.verdict)
+        advice = check.suggestions.get(outcome.verdict)
+        finding.suggestion = squash_text(advice) if advice else None
         query = f"{check.name} {' '.join(check.definition.split())}"
         clauses = [check.clause, *check.recommendations] if finding.flagged else [check.clause]
         finding.citations = [_citation(p) for p in cite(corpus, check.id, query, clauses)]
