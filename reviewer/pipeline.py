@@ -134,16 +134,14 @@ class Reviewer:
     def _judge_all(self, doc: Document, plan: HybridRetriever, corpus: HybridRetriever,
                    timer: "_Timer", notify: ProgressFn) -> list[Finding]:
         checks = self.framework.checks
-        multipage = len(doc.pages) > 1
-        blocks: dict[str, EvidenceBlock] = {}
+        # One block for all checks: the prompt cache then pays for it once.
+        block = timer.run("retrieve", select_evidence, plan, checks,
+                          max_chars=self.settings.evidence_chars, multipage=len(doc.pages) > 1)
+        plan_text = PlanText(doc.text)  # normalised once, searched by every check's verification
         findings: list[Finding] = []
         backend_down: str | None = None
         for i, check in enumerate(checks, 1):
             notify(Progress(stage="judge", check=check.id, i=i, n=len(checks)))
-            if not blocks:  # all checks share one block: the prompt cache then pays for it once
-                blocks["all"] = timer.run("retrieve", select_evidence, plan, checks,
-                                          max_chars=self.settings.evidence_chars, multipage=multipage)
-            block = blocks["all"]
             if backend_down:
                 findings.append(self._failed(check, block, f"not attempted: the LLM backend failed earlier ({backend_down})"))
                 continue
@@ -155,7 +153,7 @@ class Reviewer:
                 if len(findings) >= 2 and findings[-2].status == "failed":
                     backend_down = str(exc)  # two failures in a row: stop hammering a dead backend
                 continue
-            findings.append(timer.run("verify", self._finding, check, judgment, block, doc, corpus))
+            findings.append(timer.run("verify", self._finding, check, judgment, block, doc, plan_text, corpus))
         return findings
 
     def _trace(self, check: Check, block: EvidenceBlock) -> SearchTrace:
@@ -170,7 +168,7 @@ class Reviewer:
                        searched=self._trace(check, block), prompt_id=self.template.id, prompt_sha256=self.template.sha256)
 
     def _finding(self, check: Check, judgment: Judgment, block: EvidenceBlock, doc: Document,
-                 corpus: HybridRetriever) -> Finding:
+                 plan: PlanText, corpus: HybridRetriever) -> Finding:
         finding = Finding(
             check_id=check.id, name=check.name, kind=check.kind, searched=self._trace(check, block),
             prompt_id=judgment.prompt_id, prompt_sha256=judgment.prompt_sha256, raw=judgment.raw, usage=judgment.usage,
@@ -179,7 +177,6 @@ class Reviewer:
             finding.status = "unparseable"
             finding.error = f"no valid answer after {judgment.attempts} attempts: {judgment.error}"
             return finding
-        plan = PlanText(doc.text)
         supported: dict[str, bool] = {}
         for ind in check.indicators:
             answer = judgment.answers[ind.id]
