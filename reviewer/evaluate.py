@@ -29,7 +29,8 @@ from .scoring import (
     read_dataset,
     system_metrics,
 )
-from .judge import candidate_sentences
+from .sentences import split_sentences
+from .verify import has_cue
 
 
 class EvalResult(BaseModel):
@@ -54,15 +55,21 @@ def _relative(path: Path) -> str:
 
 
 def keyword_prediction(example: GoldExample, framework: Framework) -> Prediction:
-    """Baseline: an indicator is yes when a plan sentence holds one of its cues and none of its exclusions."""
+    """Baseline: an indicator is yes when any plan sentence holds one of its cues and none of its
+    exclusions; the framework's rules then apply as if every document were a comprehensive plan."""
+    texts = [example.text[s:e] for s, e in split_sentences(example.text)]
     verdicts: dict[str, str | None] = {}
     for check in framework.checks:
-        answers = {
-            ind.id: "yes" if candidate_sentences(example.text, ind.keywords, k=1, exclude=ind.exclude) else "no"
-            for ind in check.indicators
-        }
-        verdicts[check.id] = decide(check, answers, {i: True for i in answers}).verdict  # type: ignore[arg-type]
+        yes = {ind.id: any(has_cue(t, ind.keywords) and not (ind.exclude and has_cue(t, ind.exclude)) for t in texts)
+               for ind in check.indicators}
+        verdicts[check.id] = decide(check, yes).verdict
     return Prediction(id=example.id, system="keyword-baseline", verdicts=verdicts)
+
+
+def document_name(example: GoldExample) -> str:
+    """The file name a user would upload the example under: its title (or id) as a .txt file."""
+    stem = (example.title or example.id).replace("/", "／").replace("\\", "＼")[:80]
+    return f"{stem}.txt"
 
 
 def majority_predictions(examples: list[GoldExample], reference: list[GoldExample]) -> list[Prediction]:
@@ -97,7 +104,7 @@ def predict_all(
             continue
         started = time.perf_counter()
         try:
-            report = reviewer.review(example.text.encode("utf-8"), name=f"{example.id}.txt")
+            report = reviewer.review(example.text.encode("utf-8"), name=document_name(example))
             pred = prediction_from_report(example.id, system, report, round(time.perf_counter() - started, 2))
             record = {"config_key": key, "prediction": pred.model_dump(), "report": report.model_dump(mode="json")}
         except Exception as exc:  # noqa: BLE001 - one failed plan is counted, not fatal

@@ -34,6 +34,8 @@ class Indicator(BaseModel):
     """Evidence cues: they select candidate sentences, back a yes, and drive the keyword baseline."""
     exclude: list[str] = Field(default_factory=list)
     """Cues that disqualify a sentence as evidence for this indicator (e.g. 退出 for upgrading)."""
+    preamble: bool = False
+    """Whether the standard political preamble may be evidence (only for a named national plan or strategy)."""
 
 
 class Rule(BaseModel):
@@ -45,6 +47,8 @@ class Rule(BaseModel):
     otherwise: Verdict | None = Field(default=None, alias="else")
     verdict: Verdict | None = None
     why: str
+    absence_based: bool = False
+    """The rule infers from what the plan leaves out: applied only where the document's scope allows."""
 
     @model_validator(mode="after")
     def _one_form(self) -> "Rule":

@@ -78,15 +78,24 @@ class _OpenAIStyleChat(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         response = self._send(self._build_request(messages, stop, **kwargs))
+        if not isinstance(response, dict):
+            raise LLMError(f"{self._llm_type} backend returned {type(response).__name__}, not a response object")
         if "error" in response and not response.get("choices"):
             raise LLMError(f"{self._llm_type} backend refused the request: {response['error']}")
-        choice = response["choices"][0]
+        choices = response.get("choices")
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise LLMError(f"{self._llm_type} backend returned no answer (choices: {str(choices)[:80]})")
+        choice = choices[0]
         usage = response.get("usage") or {}
-        prompt_tokens = int(usage.get("prompt_tokens") or 0)
-        completion_tokens = int(usage.get("completion_tokens") or 0)
-        cached = int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+        try:
+            prompt_tokens = int(usage.get("prompt_tokens") or 0)
+            completion_tokens = int(usage.get("completion_tokens") or 0)
+            cached = int((usage.get("prompt_tokens_details") or {}).get("cached_tokens") or 0)
+        except (TypeError, ValueError, AttributeError):
+            prompt_tokens = completion_tokens = cached = 0
+        message_data = choice.get("message") or {}
         message = AIMessage(
-            content=choice["message"].get("content") or "",
+            content=(message_data.get("content") if isinstance(message_data, dict) else None) or "",
             usage_metadata={
                 "input_tokens": prompt_tokens,
                 "output_tokens": completion_tokens,
@@ -95,6 +104,7 @@ class _OpenAIStyleChat(BaseChatModel):
             },
             response_metadata={
                 "finish_reason": choice.get("finish_reason"),
+                "logprobs": choice.get("logprobs"),
                 "model": response.get("model", self.model_name),
                 "timings": response.get("timings") or {},
             },
@@ -236,13 +246,17 @@ class FakeChat(_OpenAIStyleChat):
 
     Answers come from ``script`` in order (a string, an exception to raise, or a function
     of the OpenAI-style messages). When the script runs out, it answers with JSON that fits
-    the requested schema, chosen by a hash of the prompt, or echoes the prompt's first line.
+    the requested schema, chosen by a hash of the prompt, or with 是 or 否 (by the same hash).
     Every request is kept in ``history``. It goes through the same request and response
     handling as the real backends.
     """
 
     model_name: str = "fake"
     script: list[Any] = Field(default_factory=list)
+    rules: list[tuple[tuple[str, ...], str]] = Field(default_factory=list)
+    """(needles, answer): answer when the last message holds every needle (checked after the script)."""
+    default: str | None = None
+    """The answer when neither script nor rules apply (None: the hash-chosen default)."""
     history: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
@@ -254,13 +268,26 @@ class FakeChat(_OpenAIStyleChat):
         self.script.extend(answers)
         return self
 
+    def when(self, *needles: str, answer: str = "是") -> "FakeChat":
+        """Answer ``answer`` to any request whose last message holds all ``needles``; returns self."""
+        self.rules.append((needles, answer))
+        return self
+
     def _answer(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
         if self.script:
             item = self.script.pop(0)
             if isinstance(item, Exception):
                 raise item
             return item(messages) if callable(item) else str(item)
+        last = messages[-1]["content"] if messages else ""
+        for needles, answer in self.rules:
+            if all(n in last for n in needles):
+                return answer
+        if self.default is not None:
+            return self.default
         digest = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).digest()
+        if not response_format:
+            return "是" if digest[0] % 2 == 0 else "否"
         if response_format and response_format.get("type") == "json_schema":
             schema = response_format["json_schema"]["schema"]
             value = _fake_value(schema, schema.get("$defs", {}), digest[0])
@@ -271,9 +298,14 @@ class FakeChat(_OpenAIStyleChat):
         self.history.append(request)
         content = self._answer(request["messages"], request.get("response_format"))
         prompt_tokens = sum(len(m["content"]) for m in request["messages"])
+        choice: dict[str, Any] = {"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        if request.get("logprobs") and content[:1] in ("是", "否"):
+            other = "否" if content[:1] == "是" else "是"
+            choice["logprobs"] = {"content": [{"token": content[:1], "logprob": -0.1, "top_logprobs": [
+                {"token": content[:1], "logprob": -0.1}, {"token": other, "logprob": -2.4}]}]}
         return {
             "model": self.model_name,
-            "choices": [{"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+            "choices": [choice],
             "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(content)},
         }
 

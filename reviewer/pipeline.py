@@ -1,8 +1,9 @@
-"""The review pipeline: load → clean → chunk → index → retrieve → judge → verify → aggregate.
+"""The review pipeline: load → segment → scope → retrieve → judge → aggregate → cite.
 
-``Reviewer.review`` reads as that list of stages; rendering is left to the caller
-(:mod:`reviewer.render`). The chat model, the embedder and the corpus index are built once
-per ``Reviewer`` and reused for every plan it reviews.
+``Reviewer.review`` reads as that list of stages, each a typed call timed by
+``with timer(stage)``; rendering is left to the caller (:mod:`reviewer.render`). The chat
+model, the embedder, the indicator query vectors and the corpus index are built once per
+``Reviewer`` and reused for every plan it reviews.
 """
 
 from __future__ import annotations
@@ -10,28 +11,32 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 
-from .aggregate import decide, summarise
-from .chunk import chunk, heading_path_at
+from .aggregate import MAX_EVIDENCE, Thresholds, confidence, decide, load_thresholds, summarise
+from .candidates import Candidate, QueryVectors, select_candidates
 from .config import Settings, load_settings
-from .contracts import Chunk, Citation, Document, Evidence, Finding, IndicatorResult, Report, RunInfo, SearchTrace, Usage
+from .contracts import (CandidateScore, Citation, Document, DocumentScope, Evidence, Finding, IndicatorResult, Report,
+                        RunInfo, SearchTrace, Usage)
 from .corpus import Passage, default_corpus_dirs, squash_text
 from .embeddings import make_embeddings
 from .framework import Check, Framework, load_framework
-from .index import VectorIndex, build_index, index_dir, read_manifest
-from .judge import EvidenceBlock, Judgment, instruction_like, judge_check, select_evidence
+from .guard import find_instructions
+from .index import build_index, index_dir, read_manifest
+from .judge import ScoreCache, SentenceJudge, SentenceScore
 from .llm import LLMError, make_chat
 from .load import load
 from .profile import profile
 from .prompts import load_prompt
 from .retrieve import HybridRetriever, cite
-from .verify import PlanText, verify_answer
+from .scope import classify_scope
+from .sentences import ReadingRules, Sentence, load_reading_rules, segment
 
 
 class Progress(BaseModel):
@@ -46,16 +51,25 @@ class Progress(BaseModel):
 ProgressFn = Callable[[Progress], None]
 
 
-def plan_passages(chunks: list[Chunk], source: str) -> list[Passage]:
-    """Plan chunks as passages of kind ``plan`` for the in-memory index."""
-    return [
-        Passage(
-            id=f"plan§{c.id}", kind="plan", doc_id="plan", clause_id=c.id, title=source,
-            topic=" / ".join(c.heading_path), text=c.text, page_start=c.page_start,
-            page_end=c.page_end, start=c.start, end=c.end,
-        )
-        for c in chunks
-    ]
+class StageTimer:
+    """Wall time per stage: ``with timer("judge"): ...``."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        """Time the block as ``stage`` (times of a repeated stage add up)."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t
+
+    def total(self) -> float:
+        """Seconds since the timer was made."""
+        return time.perf_counter() - self.started
 
 
 def _citation(p: Passage) -> Citation:
@@ -77,9 +91,12 @@ class Reviewer:
         self.settings = settings or load_settings()
         self._chat = chat
         self._embeddings = embeddings
+        self._queries: QueryVectors | None = None
+        self._judge: SentenceJudge | None = None
         self.framework = framework or load_framework()
+        self.reading: ReadingRules = load_reading_rules()
         self._corpus: HybridRetriever | None = None
-        self.template = load_prompt("judge_check")
+        self.template = load_prompt("judge_sentence")
 
     @property
     def chat(self) -> BaseChatModel:
@@ -96,6 +113,30 @@ class Reviewer:
         return self._embeddings
 
     @property
+    def queries(self) -> QueryVectors:
+        """Embeddings of the indicator questions (computed once)."""
+        if self._queries is None:
+            self._queries = QueryVectors(self.framework, self.embeddings)
+        return self._queries
+
+    @property
+    def judge(self) -> SentenceJudge:
+        """The sentence judge over the chat model (keeps whether the backend gives log-probabilities)."""
+        if self._judge is None:
+            st = self.settings
+            model_key = f"{st.backend}|{st.model}|{st.base_url or ''}|{st.seed}|{st.temperature}"
+            cache = None
+            if st.score_cache and st.backend != "fake":
+                cache = ScoreCache(st.home / "scores" / f"{ScoreCache.key(model_key)[:16]}.jsonl")
+            self._judge = SentenceJudge(self.chat, self.template, cache=cache, model_key=model_key)
+        return self._judge
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """Calibrated yes thresholds for the configured model."""
+        return load_thresholds(self.settings.model)
+
+    @property
     def corpus(self) -> HybridRetriever:
         """Retriever over the grounding corpus (the index is synced on first use)."""
         if self._corpus is None:
@@ -107,120 +148,147 @@ class Reviewer:
     def review(self, source: str | Path | bytes, *, name: str | None = None, progress: ProgressFn | None = None) -> Report:
         """Review a plan given as a path or bytes (``name`` gives the file type of bytes)."""
         notify = progress or (lambda event: None)
-        timer = _Timer()
+        timer = StageTimer()
         notify(Progress(stage="load"))
-        doc = timer.run("load", load, source, name=name)
-        if injected := instruction_like(doc.text):
-            doc.quality.warnings.append(
-                f"规划文本中有 {len(injected)} 处疑似写给审读模型的指令，已在提示中屏蔽，未影响判断：" + "；".join(i[:40] for i in injected[:3])
-            )
-        notify(Progress(stage="chunk"))
-        chunks = timer.run("chunk", chunk, doc, max_chars=self.settings.chunk_chars)
-        notify(Progress(stage="index"))
-        plan_index = timer.run("index", VectorIndex, None, self.embeddings, name="plan")
-        try:
-            timer.run("index", plan_index.sync, plan_passages(chunks, doc.source))
-            plan_retriever = HybridRetriever(plan_index)
-            corpus = timer.run("index", lambda: self.corpus)
-            findings = self._judge_all(doc, plan_retriever, corpus, timer, notify)
-        finally:
-            plan_index.close()
+        with timer("load"):
+            doc = load(source, name=name)
+        with timer("segment"):
+            sentences = segment(doc.text, self.reading)
+        with timer("scope"):
+            scope = classify_scope(sentences, doc.source, self.reading)
+        self._warn_instructions(doc)
+        notify(Progress(stage="retrieve"))
+        with timer("retrieve"):
+            candidates = self.candidates(doc.text, sentences)
+        findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
+        with timer("cite"):
+            corpus = self.corpus
+            for finding in findings:
+                finding.citations = self._cite(self.framework.get(finding.check_id), finding, corpus)
         names = {c.id: c.name for c in self.framework.checks}
         return Report(
-            source=doc.source, chars=len(doc.text), text=doc.text, profile=profile(doc), quality=doc.quality,
-            findings=findings, summary=summarise(findings, names), run=self._run_info(findings, timer),
+            source=doc.source, chars=len(doc.text), text=doc.text, profile=profile(doc), scope=scope,
+            quality=doc.quality, findings=findings, summary=summarise(findings, names),
+            run=self._run_info(findings, timer),
         )
 
-    def _judge_all(self, doc: Document, plan: HybridRetriever, corpus: HybridRetriever,
-                   timer: "_Timer", notify: ProgressFn) -> list[Finding]:
-        checks = self.framework.checks
-        # One block for all checks: the prompt cache then pays for it once.
-        block = timer.run("retrieve", select_evidence, plan, checks,
-                          max_chars=self.settings.evidence_chars, multipage=len(doc.pages) > 1)
-        plan_text = PlanText(doc.text)  # normalised once, searched by every check's verification
+    def candidates(self, text: str, sentences: list[Sentence]) -> dict[str, list[Candidate]]:
+        """Candidate sentences per indicator: by cues and by meaning."""
+        vectors = self.embeddings.embed_documents([s.text for s in sentences]) if sentences else []
+        return select_candidates(text, sentences, self.framework, self.reading, self.queries, vectors,
+                                 k=self.settings.candidates)
+
+    @staticmethod
+    def _warn_instructions(doc: Document) -> None:
+        if injected := find_instructions(doc.text):
+            doc.quality.warnings.append(
+                f"规划文本中有 {len(injected)} 处疑似写给审读模型的指令，已排除在判断之外：" + "；".join(i[:40] for i in injected[:3])
+            )
+
+    def _judge_checks(self, doc: Document, sentences: list[Sentence], scope: DocumentScope,
+                      candidates: dict[str, list[Candidate]], timer: StageTimer, notify: ProgressFn) -> list[Finding]:
         findings: list[Finding] = []
         backend_down: str | None = None
-        for i, check in enumerate(checks, 1):
-            notify(Progress(stage="judge", check=check.id, i=i, n=len(checks)))
+        for i, check in enumerate(self.framework.checks, 1):
+            notify(Progress(stage="judge", check=check.id, i=i, n=len(self.framework.checks)))
+            trace = _trace(check, candidates)
+            if check.kind == "misconception" and scope.kind == "wrapper":
+                findings.append(self._not_judgeable(check, trace, scope))
+                continue
             if backend_down:
-                findings.append(self._failed(check, block, f"not attempted: the LLM backend failed earlier ({backend_down})"))
+                findings.append(self._failed(check, trace, f"not attempted: the LLM backend failed earlier ({backend_down})"))
                 continue
             try:
-                judgment = timer.run("judge", judge_check, check, block, self.chat, self.template,
-                                     plan_text=doc.text, max_retries=self.settings.max_retries)
+                with timer("judge"):
+                    scores, usage = self._score(check, candidates)
             except LLMError as exc:
-                findings.append(self._failed(check, block, str(exc)))
+                findings.append(self._failed(check, trace, str(exc)))
                 if len(findings) >= 2 and findings[-2].status == "failed":
                     backend_down = str(exc)  # two failures in a row: stop hammering a dead backend
                 continue
-            findings.append(timer.run("verify", self._finding, check, judgment, block, doc, plan_text, corpus))
+            with timer("aggregate"):
+                findings.append(self._finding(check, scope, candidates, scores, usage, trace, sentences, doc))
         return findings
 
-    def _trace(self, check: Check, block: EvidenceBlock) -> SearchTrace:
-        return SearchTrace(
-            queries=[q for ind in check.indicators for q in ind.queries],
-            passages=[f"{p.clause_id} · {p.topic or '（无标题）'} · 第{p.page_start or 1}页" for p in block.passages],
-            whole_plan=block.whole_plan,
-        )
-
-    def _failed(self, check: Check, block: EvidenceBlock, error: str) -> Finding:
-        return Finding(check_id=check.id, name=check.name, kind=check.kind, status="failed", error=error,
-                       searched=self._trace(check, block), prompt_id=self.template.id, prompt_sha256=self.template.sha256)
-
-    def _finding(self, check: Check, judgment: Judgment, block: EvidenceBlock, doc: Document,
-                 plan: PlanText, corpus: HybridRetriever) -> Finding:
-        finding = Finding(
-            check_id=check.id, name=check.name, kind=check.kind, searched=self._trace(check, block),
-            prompt_id=judgment.prompt_id, prompt_sha256=judgment.prompt_sha256, raw=judgment.raw, usage=judgment.usage,
-        )
-        if not judgment.answers:
-            finding.status = "unparseable"
-            finding.error = f"no valid answer after {judgment.attempts} attempts: {judgment.error}"
-            return finding
-        supported: dict[str, bool] = {}
+    def _score(self, check: Check, candidates: dict[str, list[Candidate]]) -> tuple[dict[str, list[SentenceScore]], Usage]:
+        usage = Usage()
+        scores: dict[str, list[SentenceScore]] = {}
         for ind in check.indicators:
-            answer = judgment.answers[ind.id]
-            result = IndicatorResult(id=ind.id, question=ind.question, answer=answer.answer, quotes=answer.quotes)
-            for quote in answer.quotes or ([""] if answer.answer == "yes" else []):
-                checked = self._verify(plan, doc, answer.answer, quote, ind.keywords, ind.exclude)
-                if checked.match is not None:
-                    result.quote_found = bool(result.quote_found) or checked.match.verified
-                if checked.dropped:
-                    result.dropped.append(checked.dropped)
-                    finding.dropped_quotes += 1
-                elif checked.counts_as_yes and checked.match is not None:
-                    result.counts_as_yes = True
-                    finding.evidence.append(_evidence(ind.id, checked.match, doc))
-            supported[ind.id] = result.counts_as_yes
-            finding.indicators.append(result)
-        outcome = decide(check, {i: a.answer for i, a in judgment.answers.items()}, supported)
-        finding.verdict, finding.confidence = outcome.verdict, outcome.confidence
-        finding.rationale = f"{outcome.why}（模型依据：{judgment.reasoning}）" if judgment.reasoning else outcome.why
+            scores[ind.id], used = self.judge.score(ind, candidates[ind.id])
+            usage = usage.add(used)
+        return scores, usage
+
+    def _finding(self, check: Check, scope: DocumentScope, candidates: dict[str, list[Candidate]],
+                 scores: dict[str, list[SentenceScore]], usage: Usage, trace: SearchTrace,
+                 sentences: list[Sentence], doc: Document) -> Finding:
+        finding = Finding(check_id=check.id, name=check.name, kind=check.kind, searched=trace, usage=usage,
+                          prompt_id=self.template.id, prompt_sha256=self.template.sha256)
+        thresholds = self.thresholds
+        asked = [s for ind in check.indicators for s in scores[ind.id]]
+        if asked and all(s.p_yes is None for s in asked):
+            finding.status = "unparseable"
+            finding.error = "模型的回答都不是“是”或“否”，无法判断：" + "；".join(sorted({s.raw for s in asked})[:3])
+            finding.raw = [s.raw for s in asked]
+            return finding
+        yes: dict[str, bool] = {}
+        best: dict[str, float | None] = {}
+        for ind in check.indicators:
+            threshold = thresholds.get(ind.id)
+            pairs = list(zip(candidates[ind.id], scores[ind.id]))
+            passed = sorted((p for p in pairs if p[1].p_yes is not None and p[1].p_yes >= threshold),
+                            key=lambda p: -(p[1].p_yes or 0.0))
+            known = [s.p_yes for _, s in pairs if s.p_yes is not None]
+            best[ind.id] = max(known) if known else None
+            yes[ind.id] = bool(passed)
+            finding.indicators.append(IndicatorResult(
+                id=ind.id, question=ind.question, answer="yes" if passed else "no", score=best[ind.id],
+                threshold=threshold, counts_as_yes=bool(passed), quotes=[c.text for c, _ in passed[:MAX_EVIDENCE]],
+                quote_found=True if passed else None,
+                candidates=[CandidateScore(text=c.text, start=c.start, end=c.end, source=c.source, cue_weight=c.cue_weight,
+                                           similarity=c.similarity, p_yes=s.p_yes) for c, s in pairs],
+            ))
+            for c, s in passed[:MAX_EVIDENCE]:
+                finding.evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end,
+                                                 page=doc.page_at(c.start), heading_path=sentences[c.sentence].heading_path,
+                                                 score=s.p_yes))
+        outcome = decide(check, yes, scope)
+        finding.verdict = outcome.verdict
+        finding.confidence = confidence(outcome.rule, best, thresholds)
+        finding.rationale = outcome.why
+        if check.kind == "misconception" and not scope.absence_rules_apply and outcome.rule.when is None:
+            finding.rationale += f"（{scope.name}：只依据明确表述判断，不因未写某类内容而认定误区）"
+        # a verdict that rests on an absence shows no quotes for the indicators it did not use
+        used = set(outcome.rule.when or {})
+        if outcome.rule.when is not None:
+            finding.evidence = [e for e in finding.evidence if e.indicator in used]
+        elif check.kind == "misconception":
+            finding.evidence = []
         advice = check.suggestions.get(outcome.verdict)
         finding.suggestion = squash_text(advice) if advice else None
-        query = f"{check.name} {' '.join(check.definition.split())}"
-        clauses = [check.clause, *check.recommendations] if finding.flagged else [check.clause]
-        finding.citations = [_citation(p) for p in cite(corpus, check.id, query, clauses)]
         return finding
 
-    @staticmethod
-    def _verify(plan: PlanText, doc: Document, answer: str, quote: str, cues: list[str], exclude: list[str]) -> Any:
-        checked = verify_answer(plan, answer, quote, cues, exclude=exclude)
-        if checked.dropped and "排除" not in checked.dropped and checked.match and checked.match.start is not None:
-            # the cue may sit in the section heading the quote falls under
-            heading = " ".join(heading_path_at(doc.text, checked.match.start))
-            checked = verify_answer(plan, answer, quote, cues, heading, exclude=exclude)
-        return checked
+    def _cite(self, check: Check, finding: Finding, corpus: HybridRetriever) -> list[Citation]:
+        query = f"{check.name} {' '.join(check.definition.split())}"
+        clauses = [check.clause, *check.recommendations] if finding.flagged else [check.clause]
+        return [_citation(p) for p in cite(corpus, check.id, query, clauses)]
+
+    def _failed(self, check: Check, trace: SearchTrace, error: str) -> Finding:
+        return Finding(check_id=check.id, name=check.name, kind=check.kind, status="failed", error=error,
+                       searched=trace, prompt_id=self.template.id, prompt_sha256=self.template.sha256)
+
+    def _not_judgeable(self, check: Check, trace: SearchTrace, scope: DocumentScope) -> Finding:
+        return Finding(check_id=check.id, name=check.name, kind=check.kind, status="not_judgeable", searched=trace,
+                       error=f"无法判断：{scope.reason}。误区要看规划正文如何界定和部署新质生产力，请上传规划全文。")
 
     def config_key(self) -> str:
-        """Hash of what shapes the verdicts: judging settings, prompt and framework versions."""
-        fields = ("backend", "model", "base_url", "max_tokens", "temperature", "seed", "max_retries",
-                  "n_ctx", "chunk_chars", "evidence_chars", "embedding")
-        data = {k: self.settings.public_dict()[k] for k in fields}
-        data.update(prompt=self.template.sha256, framework=self.framework.sha256)
+        """Hash of what shapes the verdicts: judging settings, prompt, framework, reading rules and thresholds."""
+        fields = ("backend", "model", "base_url", "temperature", "seed", "n_ctx", "candidates", "embedding")
+        data: dict[str, Any] = {k: self.settings.public_dict()[k] for k in fields}
+        data.update(prompt=self.template.sha256, framework=self.framework.sha256,
+                    reading=self.reading.model_dump_json(), thresholds=self.thresholds.model_dump_json())
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
-    def _run_info(self, findings: list[Finding], timer: "_Timer") -> RunInfo:
+    def _run_info(self, findings: list[Finding], timer: StageTimer) -> RunInfo:
         usage = Usage()
         for f in findings:
             usage = usage.add(f.usage)
@@ -240,28 +308,11 @@ class Reviewer:
         )
 
 
-def _evidence(indicator: str, match: Any, doc: Document) -> Evidence:
-    heading = heading_path_at(doc.text, match.start)
-    return Evidence(indicator=indicator, quote=match.text, start=match.start, end=match.end,
-                    page=doc.page_at(match.start), heading_path=heading, match=match.method)
-
-
-class _Timer:
-    """Wall time per stage."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.seconds: dict[str, float] = {}
-
-    def run(self, stage: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t
-
-    def total(self) -> float:
-        return time.perf_counter() - self.started
+def _trace(check: Check, candidates: dict[str, list[Candidate]]) -> SearchTrace:
+    return SearchTrace(
+        queries=[ind.question for ind in check.indicators],
+        passages=[f"{ind.id} · {c.source} · {c.text[:30]}" for ind in check.indicators for c in candidates.get(ind.id, [])],
+    )
 
 
 def review(source: str | Path | bytes, *, name: str | None = None, **settings: Any) -> Report:

@@ -16,6 +16,8 @@ from .contracts import Report
 
 LABELS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4")
 POSITIVE = {label: ("present" if label.startswith("M") else "missing") for label in LABELS}
+NOT_JUDGEABLE = "not_judgeable"
+"""The verdict of a check the document cannot show: scored as not positive, never as a class."""
 CLASSES = {label: (("present", "absent") if label.startswith("M") else ("covered", "partial", "missing")) for label in LABELS}
 
 
@@ -71,7 +73,8 @@ def prediction_from_report(example_id: str, system: str, report: Report, seconds
     return Prediction(
         id=example_id,
         system=system,
-        verdicts={f.check_id: f.verdict if f.status == "ok" else None for f in report.findings},
+        verdicts={f.check_id: f.verdict if f.status == "ok" else NOT_JUDGEABLE if f.status == "not_judgeable" else None
+                  for f in report.findings},
         quotes_given=len(checked),
         quotes_verified=sum(checked),
         checks_unparseable=sum(1 for f in report.findings if f.status == "unparseable"),
@@ -144,6 +147,10 @@ class SystemMetrics(BaseModel):
     """Share of checks whose answers never validated."""
     unscored_rate: float = 0.0
     """Share of labels with no verdict (parse failures, backend failures, failed plans)."""
+    false_present_rate: float = 0.0
+    """Share of gold-absent M labels the system called present (the rubric's target: near zero)."""
+    not_judgeable_rate: float = 0.0
+    """Share of labels the system said the document cannot show (scored as not positive)."""
     seconds_per_plan: float = 0.0
     prompt_tokens_per_plan: float = 0.0
     completion_tokens_per_plan: float = 0.0
@@ -169,13 +176,21 @@ def system_metrics(system: str, preds: list[Prediction], gold: list[GoldExample]
         macro_f1=_mean([m.f1 for m in labels.values()]),
         accuracy_e=_mean([labels[label].accuracy for label in LABELS[4:]]),
         verbatim_rate=round(sum(p.quotes_verified for p in preds) / given, 3) if given else None,
-        parse_failure_rate=round(sum(p.checks_unparseable for p in preds) / (8 * len(preds)), 3) if preds else 0.0,
+        parse_failure_rate=round(sum(p.checks_unparseable for p in preds) / (len(LABELS) * len(preds)), 3) if preds else 0.0,
         unscored_rate=round(sum(1 for s in scores if s.pred is None) / len(scores), 3) if scores else 0.0,
+        false_present_rate=false_present_rate(scores),
+        not_judgeable_rate=round(sum(1 for s in scores if s.pred == NOT_JUDGEABLE) / len(scores), 3) if scores else 0.0,
         seconds_per_plan=_mean([p.seconds for p in preds]),
         prompt_tokens_per_plan=_mean([p.prompt_tokens for p in preds]),
         completion_tokens_per_plan=_mean([p.completion_tokens for p in preds]),
         failed_plans=[p.id for p in preds if p.error],
     )
+
+
+def false_present_rate(scores: list[ItemScore]) -> float:
+    """Share of M labels with gold ``absent`` that were predicted ``present``."""
+    absent = [s for s in scores if s.label.startswith("M") and s.gold == "absent"]
+    return round(sum(1 for s in absent if s.pred == "present") / len(absent), 3) if absent else 0.0
 
 
 def flip_rate(runs: list[list[Prediction]]) -> dict[str, float]:

@@ -1,16 +1,21 @@
-"""The framework's rules turn indicator answers into verdicts, as written in framework.yaml."""
+"""The framework's rules turn indicator answers into verdicts, as the document's scope allows."""
 
 import pytest
 
-from reviewer.aggregate import decide
+from reviewer.aggregate import decide, load_thresholds, summarise
+from reviewer.contracts import DocumentScope, Finding
 from reviewer.framework import load_framework
 
 FW = load_framework()
 
 
-def _decide(check_id, answers, supported=None):
-    supported = supported if supported is not None else {k: v == "yes" for k, v in answers.items()}
-    return decide(FW.get(check_id), answers, supported)
+def _scope(kind, task_list=True):
+    return DocumentScope(kind=kind, name=kind, title="t", task_list=task_list, body_chars=5000, reason="r",
+                         absence_rules_apply=kind == "comprehensive" and task_list)
+
+
+def _decide(check_id, yes, scope=None):
+    return decide(FW.get(check_id), {k: v == "yes" for k, v in yes.items()}, scope or _scope("comprehensive"))
 
 
 @pytest.mark.parametrize(
@@ -19,6 +24,7 @@ def _decide(check_id, answers, supported=None):
         ("M3", {"M3a": "no", "M3b": "yes", "M3c": "no"}, "present"),
         ("M3", {"M3a": "yes", "M3b": "yes", "M3c": "no"}, "absent"),
         ("M3", {"M3a": "yes", "M3b": "yes", "M3c": "yes"}, "present"),  # wholesale exit trumps upgrading
+        ("M3", {"M3a": "yes", "M3d": "yes"}, "present"),  # an explicit definition trumps upgrading
         ("M3", {"M3a": "no", "M3b": "no", "M3c": "no"}, "absent"),
         ("M2", {"M2a": "no", "M2b": "yes"}, "present"),
         ("M2", {"M2a": "yes", "M2b": "yes"}, "absent"),
@@ -28,7 +34,7 @@ def _decide(check_id, answers, supported=None):
         ("E1", {"E1a": "yes", "E1b": "yes"}, "covered"),
         ("E1", {"E1a": "yes", "E1b": "no"}, "partial"),
         ("E1", {"E1a": "no", "E1b": "yes"}, "partial"),
-        ("E1", {"E1a": "no", "E1b": "insufficient_evidence"}, "missing"),
+        ("E1", {"E1a": "no", "E1b": "no"}, "missing"),
         ("E4", {"E4a": "no", "E4b": "yes"}, "missing"),  # a national link with no carrier is no carrier
         ("E4", {"E4a": "yes", "E4b": "no"}, "partial"),
     ],
@@ -37,15 +43,30 @@ def test_rules(check_id, answers, verdict):
     assert _decide(check_id, answers).verdict == verdict
 
 
-def test_unverified_yes_cannot_make_a_finding():
-    outcome = _decide("M3", {"M3a": "no", "M3b": "yes", "M3c": "no"}, supported={"M3b": False})
-    assert outcome.verdict == "absent"
-    assert outcome.confidence < _decide("M3", {"M3a": "no", "M3b": "no", "M3c": "no"}).confidence
+@pytest.mark.parametrize("kind", ["thematic", "decision", "excerpt"])
+def test_absence_never_makes_a_misconception_outside_comprehensive_plans(kind):
+    assert _decide("M2", {"M2a": "no", "M2b": "yes"}, _scope(kind)).verdict == "absent"
+    assert _decide("M3", {"M3a": "no", "M3b": "yes"}, _scope(kind)).verdict == "absent"
+    assert _decide("M4", {"M4a": "yes", "M4b": "no", "M4c": "no"}, _scope(kind)).verdict == "absent"
+    # a positive statement still counts
+    assert _decide("M3", {"M3d": "yes"}, _scope(kind)).verdict == "present"
+    assert _decide("M2", {"M2c": "yes"}, _scope(kind)).verdict == "present"
 
 
-def test_covered_requires_verified_evidence_for_both_sides():
-    outcome = _decide("E3", {"E3a": "yes", "E3b": "yes"}, supported={"E3a": True, "E3b": False})
-    assert outcome.verdict == "partial"
+def test_a_comprehensive_plan_without_its_task_list_is_judged_on_statements_only():
+    assert _decide("M3", {"M3a": "no", "M3b": "yes"}, _scope("comprehensive", task_list=False)).verdict == "absent"
+
+
+def test_uncalibrated_models_use_the_default_threshold():
+    thresholds = load_thresholds("some-remote-model")
+    assert thresholds.get("M3b") == thresholds.default == 0.5
+
+
+def test_failed_checks_never_read_as_all_clear():
+    findings = [Finding(check_id=c.id, name=c.name, kind=c.kind, status="failed", error="x") for c in FW.checks]
+    summary = summarise(findings, {c.id: c.name for c in FW.checks})
+    assert not summary.complete and "审读未完成" in summary.text
+    assert "未发现四类误区" not in summary.text and "均已体现" not in summary.text
 
 
 def test_every_check_has_indicators_rules_suggestions_and_a_clause():

@@ -15,7 +15,7 @@ def test_wheel_contains_prompts_corpus_and_samples(tmp_path):
     )
     wheel = next(tmp_path.glob("reviewer-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "reviewer/prompts/judge_check.yaml" in names
+    assert "reviewer/prompts/judge_sentence.yaml" in names
     assert "reviewer/samples/yunxi_county_action_plan.txt" in names
     assert "reviewer/corpus/README.md" in names
     assert "reviewer/corpus/framework/framework.yaml" in names

@@ -6,14 +6,14 @@ from reviewer.resources import data_dir
 
 def test_every_prompt_file_loads():
     names = [p.stem for p in data_dir("prompts").glob("*.yaml")]
-    assert "judge_check" in names and "retry_invalid" in names
+    assert "judge_sentence" in names and "retry_invalid" in names
     for name in names:
         assert load_prompt(name).id == name
 
 
 def test_missing_variable_is_an_error_not_a_hole():
     with pytest.raises(PromptError, match="evidence"):
-        load_prompt("judge_check").render()
+        load_prompt("judge_sentence").render()
 
 
 def test_render_fences_plan_and_hash_tracks_content():

@@ -1,0 +1,112 @@
+"""Decide again from recorded scores: threshold fitting on the dev split, and the ablation.
+
+A review report keeps, for every indicator, each candidate sentence with where it came
+from (cues or meaning) and the model's probability of yes. Verdicts can therefore be
+re-derived offline under another decision method or other thresholds, with no model call:
+:func:`redecide` does that, :func:`fit_thresholds` searches per-indicator thresholds that
+maximise agreement with the gold labels of a (dev) set, and :data:`VARIANTS` are the
+ablation's stages.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Callable
+
+from pydantic import BaseModel
+
+from .aggregate import decide
+from .contracts import CandidateScore, Report
+from .framework import Check, Framework
+
+GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
+"""Thresholds tried for each indicator: 0.30 … 0.95."""
+FALSE_PRESENT_COST = 2.0
+"""A false "present" costs this many correct labels when fitting (the rubric wants them near zero)."""
+
+Rule = Callable[[CandidateScore, float], bool]
+"""Whether a candidate counts as yes at a threshold."""
+
+VARIANTS: dict[str, Rule] = {
+    "cues only": lambda c, t: c.source == "cue",
+    "+ model on cue candidates": lambda c, t: c.source == "cue" and (c.p_yes or 0.0) >= 0.5,
+    "+ candidates by meaning": lambda c, t: (c.p_yes or 0.0) >= 0.5,
+    "+ calibrated thresholds": lambda c, t: (c.p_yes or 0.0) >= t,
+}
+"""The ablation's stages, each a rule for when a candidate sentence counts as yes."""
+
+
+class Recorded(BaseModel):
+    """What one report recorded for one check: candidates per indicator, and the document's scope."""
+
+    check_id: str
+    candidates: dict[str, list[CandidateScore]]
+    judgeable: bool
+
+
+def recorded(report: Report) -> dict[str, Recorded]:
+    """Check id → recorded candidates (checks that failed are left out)."""
+    out = {}
+    for f in report.findings:
+        if f.status in ("ok", "not_judgeable"):
+            out[f.check_id] = Recorded(check_id=f.check_id, judgeable=f.status == "ok",
+                                       candidates={i.id: i.candidates for i in f.indicators})
+    return out
+
+
+def redecide(report: Report, framework: Framework, thresholds: dict[str, float], rule: Rule,
+             default: float = 0.5) -> dict[str, str | None]:
+    """Verdict per check under ``rule`` and ``thresholds`` (None: the check was not recorded)."""
+    rec = recorded(report)
+    verdicts: dict[str, str | None] = {}
+    for check in framework.checks:
+        r = rec.get(check.id)
+        if r is None:
+            verdicts[check.id] = None
+        elif not r.judgeable:
+            verdicts[check.id] = "not_judgeable"
+        else:
+            verdicts[check.id] = _verdict(check, r, thresholds, rule, default, report)
+    return verdicts
+
+
+def _verdict(check: Check, r: Recorded, thresholds: dict[str, float], rule: Rule, default: float, report: Report) -> str:
+    yes = {ind.id: any(rule(c, thresholds.get(ind.id, default)) for c in r.candidates.get(ind.id, []))
+           for ind in check.indicators}
+    return decide(check, yes, report.scope).verdict
+
+
+def _objective(check: Check, verdicts: list[str], golds: list[str]) -> float:
+    score = 0.0
+    for pred, gold in zip(verdicts, golds):
+        score += pred == gold
+        if check.kind == "misconception" and pred == "present" and gold != "present":
+            score -= FALSE_PRESENT_COST
+    return score
+
+
+def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework: Framework,
+                   default: float = 0.5) -> dict[str, float]:
+    """Per-indicator thresholds that maximise agreement with ``golds`` (a dev set), check by check.
+
+    Ties go to the thresholds nearest the default, so that an indicator the data cannot
+    tell about keeps it.
+    """
+    fitted: dict[str, float] = {}
+    rule = VARIANTS["+ calibrated thresholds"]
+    for check in framework.checks:
+        ids = [ind.id for ind in check.indicators]
+        rows = [(rec[check.id], report, gold[check.id]) for report, gold in zip(reports, golds)
+                if (rec := recorded(report)).get(check.id) and rec[check.id].judgeable]
+        best: tuple[float, float, tuple[float, ...]] | None = None
+        for combo in itertools.product(GRID, repeat=len(ids)):
+            t = dict(zip(ids, combo))
+            verdicts = [_verdict(check, r, t, rule, default, report) for r, report, _ in rows]
+            score = _objective(check, verdicts, [g for _, _, g in rows])
+            distance = sum(abs(x - default) for x in combo)
+            key = (score, -distance, combo)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        if best is not None:
+            fitted.update(zip(ids, best[2]))
+    return fitted

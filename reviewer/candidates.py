@@ -1,0 +1,131 @@
+"""Retrieve stage (plan side): the few plan sentences worth asking each indicator question about.
+
+Two sources, so that the cue lists do not cap what the model can find:
+
+- **cues**: sentences holding the indicator's evidence cues (longer cues weigh more),
+  after fixed phrases are masked (中国特色社会主义 carries 特色 but is no local feature);
+- **meaning**: sentences nearest to the indicator's question and queries in the embedding
+  space, whatever their words.
+
+Sentences that can never be evidence are left out before either: titles, document numbers,
+wrappers, addressee lines, instruction-like text, sentences holding one of the indicator's
+exclusions, and the political preamble (except for an indicator that may rest on it).
+"""
+
+from __future__ import annotations
+
+import math
+
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+
+from .framework import Framework, Indicator
+from .guard import is_instruction_like
+from .sentences import NOT_EVIDENCE, ReadingRules, Sentence
+from .verify import normalise
+
+CLIP_CHARS = 90
+"""Longest sentence window shown to the model (and quoted as evidence)."""
+
+
+class Candidate(BaseModel):
+    """A plan sentence (or a window of it) put to one indicator question."""
+
+    indicator: str
+    sentence: int
+    """Index of the sentence in the plan's sentence list."""
+    text: str
+    """Exactly ``plan_text[start:end]``."""
+    start: int
+    end: int
+    section: str = ""
+    cue_weight: int = 0
+    """Characters of the indicator's cues found in the sentence (0: found by meaning only)."""
+    similarity: float = 0.0
+    """Cosine similarity between the sentence and the indicator's question."""
+    source: str = "cue"
+    """``cue`` or ``meaning``: which selector proposed it."""
+
+
+def _masked(text: str, rules: ReadingRules) -> str:
+    norm = normalise(text)[0]
+    for phrase in rules.fixed_phrases:
+        norm = norm.replace(normalise(phrase)[0], "□")
+    return norm
+
+
+def cue_weight(text: str, cues: list[str], rules: ReadingRules) -> int:
+    """Characters of ``cues`` that occur in ``text`` outside fixed phrases."""
+    norm = _masked(text, rules)
+    return sum(len(c) for c in (normalise(cue)[0] for cue in cues) if c and c in norm)
+
+
+def excluded(text: str, indicator: Indicator) -> bool:
+    """Whether the sentence holds one of the indicator's exclusion cues."""
+    norm = normalise(text)[0]
+    return any(n and n in norm for n in (normalise(x)[0] for x in indicator.exclude))
+
+
+def eligible(sentence: Sentence, indicator: Indicator) -> bool:
+    """Whether this sentence may be evidence for this indicator at all."""
+    if sentence.role in NOT_EVIDENCE or (sentence.role == "preamble" and not indicator.preamble):
+        return False
+    return not is_instruction_like(sentence.text) and not excluded(sentence.text, indicator)
+
+
+def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
+    """Span of a window of at most CLIP_CHARS around the sentence's first cue."""
+    if len(sentence.text) <= CLIP_CHARS:
+        return sentence.start, sentence.end
+    hits = [i for i in (sentence.text.find(c) for c in cues if c) if i >= 0]
+    first = min(hits) if hits else 0
+    offset = max(0, min(first - CLIP_CHARS // 3, len(sentence.text) - CLIP_CHARS))
+    return sentence.start + offset, sentence.start + offset + CLIP_CHARS
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b))
+    na = math.sqrt(sum(x * x for x in a))
+    nb = math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+class QueryVectors:
+    """Embeddings of every indicator's question and queries, computed once per embedder."""
+
+    def __init__(self, framework: Framework, embeddings: Embeddings) -> None:
+        self.vectors: dict[str, list[float]] = {}
+        for check in framework.checks:
+            for ind in check.indicators:
+                self.vectors[ind.id] = embeddings.embed_query(" ".join([ind.question, *ind.queries]))
+
+
+def select_candidates(
+    text: str, sentences: list[Sentence], framework: Framework, rules: ReadingRules,
+    queries: QueryVectors, sentence_vectors: list[list[float]], *, k: int, semantic: bool = True,
+) -> dict[str, list[Candidate]]:
+    """Indicator id → up to ``k`` candidates: about half by cues, the rest by meaning, in plan order."""
+    out: dict[str, list[Candidate]] = {}
+    for check in framework.checks:
+        for ind in check.indicators:
+            pool = [s for s in sentences if eligible(s, ind)]
+            weight = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
+            # the preamble counts only where it names something specific (a national plan, for E1a)
+            pool = [s for s in pool if s.role != "preamble" or weight[s.index]]
+            sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool} if semantic else {}
+            by_cue = sorted((s for s in pool if weight[s.index]), key=lambda s: (-weight[s.index], -sim.get(s.index, 0.0)))
+            n_cue = k if not semantic else (k + 1) // 2
+            chosen = {s.index: "cue" for s in by_cue[:n_cue]}
+            if semantic:
+                for s in sorted(pool, key=lambda s: -sim[s.index]):
+                    if len(chosen) >= k:
+                        break
+                    chosen.setdefault(s.index, "meaning")
+            picked = []
+            for s in sorted((s for s in pool if s.index in chosen), key=lambda s: s.index):
+                start, end = clip(s, ind.keywords)
+                picked.append(Candidate(indicator=ind.id, sentence=s.index, text=text[start:end], start=start, end=end,
+                                        section=s.section, cue_weight=weight[s.index],
+                                        similarity=round(sim.get(s.index, 0.0), 4), source=chosen[s.index]))
+            out[ind.id] = picked
+    return out

@@ -1,0 +1,194 @@
+"""Segment stage: the plan's sentences, each with its span, section and reading role.
+
+The one sentence splitter of the package. A sentence ends at 。；！？ (with closing
+quotes) or a line end. Each sentence gets a role from ``corpus/reading/reading.yaml``:
+``title``, ``apparatus`` (document numbers, notice titles, sign-off lines), ``addressee``,
+``wrapper`` (印发/转发 notices), ``preamble`` (the standard political opening), ``heading``
+or ``body``. Only ``body`` and ``heading`` sentences can be evidence, and ``preamble``
+sentences only for what they name specifically (see :mod:`reviewer.candidates`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from .clean import SPACES, heading_rank, heading_title
+from .resources import data_dir
+
+Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "heading", "body"]
+NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})
+"""Roles that are never evidence of anything."""
+
+_END = re.compile("[。；！？!?;]+[”’）」』\"')]*")
+"""Sentence-ending punctuation with any closing quotes after it."""
+
+
+class ScopeRules(BaseModel):
+    """Cues that decide what kind of document a plan is (see :mod:`reviewer.scope`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: list[str]
+    comprehensive: list[str]
+    task_headings: list[str]
+    excerpt_chars: int
+    wrapper_body_chars: int
+    comprehensive_mentions: int
+
+
+class ReadingRules(BaseModel):
+    """``reading.yaml``: how apparatus, preamble and fixed phrases are recognised."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title_words: list[str]
+    title_max_chars: int
+    wrapper_markers: list[str]
+    apparatus_markers: list[str]
+    addressee_openers: list[str]
+    preamble_markers: list[str]
+    preamble_sections: list[str]
+    fixed_phrases: list[str]
+    incentive_markers: list[str]
+    scope: ScopeRules
+
+
+@lru_cache(maxsize=4)
+def _load_rules(path: Path) -> ReadingRules:
+    return ReadingRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def load_reading_rules(path: Path | None = None) -> ReadingRules:
+    """The shipped reading rules (``corpus/reading/reading.yaml``) or those at ``path``."""
+    return _load_rules(path or data_dir("corpus") / "reading" / "reading.yaml")
+
+
+class Sentence(BaseModel):
+    """One sentence of the plan: exactly ``text[start:end]`` of the document."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    role: Role = "body"
+    heading_path: list[str] = Field(default_factory=list)
+    """Titles of the headings the sentence sits under, outermost first."""
+
+    @property
+    def section(self) -> str:
+        """The innermost heading title, or an empty string."""
+        return self.heading_path[-1] if self.heading_path else ""
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty sentences of ``text`` (split at end punctuation and line ends)."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        cursor = line.start()
+        for end in _END.finditer(line.group()):
+            spans.append((cursor, line.start() + end.end()))
+            cursor = line.start() + end.end()
+        spans.append((cursor, line.end()))
+    return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in SPACES:
+        start += 1
+    while end > start and text[end - 1] in SPACES:
+        end -= 1
+    return start, end
+
+
+def _is_title(line: str, rules: ReadingRules) -> bool:
+    if len(line) > rules.title_max_chars or re.search("[。；！？]", line[:-1]):
+        return False
+    return line.startswith("《") or any(w in line for w in rules.title_words)
+
+
+def _line_role(line: str, rules: ReadingRules) -> Role | None:
+    """The role a whole line has by its form (title, apparatus, addressee), else None."""
+    stripped = line.strip(SPACES)
+    if stripped.endswith(("：", ":")) and any(stripped.startswith(o) for o in rules.addressee_openers) and len(stripped) <= 200:
+        return "addressee"
+    if heading_rank(stripped) is not None:
+        return None
+    if len(stripped) <= 40 and (any(m in stripped for m in rules.apparatus_markers) or _is_dateline(stripped)):
+        return "apparatus"
+    if _is_title(stripped, rules) and not stripped.endswith("。"):
+        return "title"
+    return None
+
+
+def _is_dateline(line: str) -> bool:
+    """A line holding only a date (2024年5月10日) or an issuing body's name."""
+    bare = line.strip("（）() ")
+    return bool(re.fullmatch(r"[0-9〇零一二三四五六七八九十]{2,4}年[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日", bare)) or (
+        len(bare) <= 25 and bare.endswith(("人民政府", "办公室", "办公厅", "委员会", "管委会")) and "，" not in bare
+    )
+
+
+def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
+    """The document's sentences with roles and heading paths, in order."""
+    rules = rules or load_reading_rules()
+    sentences: list[Sentence] = []
+    path: list[tuple[int, str]] = []
+    in_opening = True  # before the first heading that is not 指导思想/总体要求
+    line_spans = {m.start(): m.group() for m in re.finditer(r"[^\n]+", text)}
+    line_of = sorted(line_spans)
+    li = 0
+    for start, end in split_sentences(text):
+        while li + 1 < len(line_of) and line_of[li + 1] <= start:
+            li += 1
+        line_start = line_of[li] if line_of else 0
+        line = line_spans.get(line_start, "")
+        s = text[start:end]
+        role: Role = "body"
+        at_line_start = start - line_start <= len(line) - len(line.lstrip(SPACES))
+        rank = heading_rank(line) if at_line_start else None
+        if at_line_start and (line_role := _line_role(line, rules)) is not None:
+            role = line_role
+        elif rank is not None:
+            role = "heading"
+            while path and path[-1][0] >= rank:
+                path.pop()
+            title = heading_title(line)
+            path.append((rank, title))
+            if not any(p in title for p in rules.preamble_sections):
+                in_opening = False
+        if role == "body":
+            if any(m in s for m in rules.wrapper_markers):
+                role = "wrapper"
+            elif any(m in s for m in rules.preamble_markers) and (
+                in_opening or any(p in t for _, t in path for p in rules.preamble_sections)
+            ):
+                role = "preamble"
+        headings = [t for _, t in path]
+        for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules):
+            sentences.append(Sentence(index=len(sentences), text=text[part_start:part_end], start=part_start,
+                                      end=part_end, role=part_role, heading_path=headings))
+    return sentences
+
+
+MIN_CLAUSE_CHARS = 12
+"""A preamble sentence's content after its last boilerplate clause is kept as body when at least this long."""
+
+
+def _split_preamble(text: str, start: int, end: int, role: Role, rules: ReadingRules) -> list[tuple[int, int, Role]]:
+    """Cut a preamble sentence after its last boilerplate clause: the plan's own framing that
+    follows (坚持…，聚焦…) is content, not preamble."""
+    if role != "preamble":
+        return [(start, end, role)]
+    cut = start
+    for clause in re.finditer("[^，,]+[，,]?", text[start:end]):
+        if any(m in clause.group() for m in rules.preamble_markers):
+            cut = start + clause.end()
+    if end - cut < MIN_CLAUSE_CHARS:
+        return [(start, end, role)]
+    return [(start, cut, "preamble"), (cut, end, "body")]
