@@ -12,7 +12,7 @@ def test_every_prompt_file_loads():
 
 
 def test_missing_variable_is_an_error_not_a_hole():
-    with pytest.raises(PromptError, match="evidence"):
+    with pytest.raises(PromptError, match="question"):
         load_prompt("judge_sentence").render()
 
 
