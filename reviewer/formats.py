@@ -1,8 +1,8 @@
-"""Source formats: the load stage's errors and limits, and page extraction for PDF, DOCX, HTML and text.
+"""Source formats: the load stage's errors and limits, and page extraction for PDF, HTML and text.
 
 Each reader turns file bytes into raw pages (:class:`RawPage`) or raises :class:`LoadError`
 with a code and a message that says what to do; :mod:`reviewer.load` cleans the pages and
-applies the quality gate.
+applies the quality gate. The DOCX reader is :mod:`reviewer.formats_docx`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,12 @@ import io
 import logging
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
-import docx
 import lxml.etree
 import lxml.html
-from docx.document import Document as WordDocument
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from pydantic import BaseModel, ConfigDict
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
@@ -72,6 +67,9 @@ class RawPage(NamedTuple):
     has_images: bool = False
     error: str | None = None
 
+
+PAGE_BREAK = "\f"
+"""Marks a page break inside the text stream of a DOCX or HTML file."""
 
 
 def too_large(label: str, size: int, limits: LoadLimits) -> LoadError:
@@ -131,14 +129,14 @@ def _open_pdf(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise LoadError(f"{label}: the PDF is damaged or truncated and cannot be opened ({_brief(exc)}); "
+        raise LoadError(f"{label}: the PDF is damaged or truncated and cannot be opened ({brief(exc)}); "
                         "download or export it again", "corrupt") from exc
     if encrypted:
         _decrypt(reader, label, warns)
     try:
         count = len(reader.pages)
     except Exception as exc:
-        raise LoadError(f"{label}: the PDF's page list is damaged ({_brief(exc)}); export it again", "corrupt") from exc
+        raise LoadError(f"{label}: the PDF's page list is damaged ({brief(exc)}); export it again", "corrupt") from exc
     if count > limits.max_pages:
         raise LoadError(f"{label}: {count} pages is over the {limits.max_pages}-page limit; "
                         "remove annexes or split the plan, then load the main text", "too_many_pages")
@@ -155,7 +153,7 @@ def _decrypt(reader: PdfReader, label: str, warns: list[str]) -> None:
         raise LoadError(f"{label}: the PDF is encrypted with AES, which needs the 'cryptography' package; "
                         f"install it, or {advice}", "encrypted") from exc
     except Exception as exc:
-        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({_brief(exc)}); {advice}",
+        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({brief(exc)}); {advice}",
                         "encrypted") from exc
     if not opened:
         raise LoadError(f"{label}: the PDF is password-protected; {advice}", "encrypted")
@@ -163,7 +161,7 @@ def _decrypt(reader: PdfReader, label: str, warns: list[str]) -> None:
                  "it was read without one")
 
 
-def _brief(exc: BaseException) -> str:
+def brief(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
@@ -197,209 +195,14 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
             try:
                 page: PageObject = reader.pages[number - 1]
             except Exception as exc:
-                pages.append(RawPage(number, "", error=_brief(exc)))
+                pages.append(RawPage(number, "", error=brief(exc)))
                 continue
             try:
                 text = page.extract_text() or ""
                 pages.append(RawPage(number, text, _has_images(page)))
             except Exception as exc:
-                pages.append(RawPage(number, "", _has_images(page), error=_brief(exc)))
+                pages.append(RawPage(number, "", _has_images(page), error=brief(exc)))
     return pages
-
-
-# --- DOCX --------------------------------------------------------------------
-
-_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-_PAGE = "\f"
-"""Marks a page break inside the text stream of a DOCX or HTML file."""
-_IMAGE = "\x1a"
-"""Marks a picture inside the text stream of a DOCX file (a scanned page pasted into Word)."""
-_CN_DIGITS = "零一二三四五六七八九"
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _xp(element: BaseOxmlElement, path: str) -> list[Any]:
-    """XPath with the ``w:`` prefix (python-docx's own ``xpath`` only knows it on its element classes)."""
-    return lxml.etree._Element.xpath(element, path, namespaces=_W)  # type: ignore[no-any-return]
-
-
-def _chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十; from 100 on, Arabic digits."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-    return str(n)
-
-
-def _roman(n: int) -> str:
-    pairs = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = ""
-    for value, letters in pairs:
-        count, n = divmod(n, value)
-        out += letters * count
-    return out
-
-
-def _format_number(n: int, fmt: str) -> str:
-    """A list counter in a Word number format (``decimal``, ``chineseCounting``, ...)."""
-    if fmt.startswith("chineseCounting") or fmt in ("taiwaneseCounting", "ideographDigital", "japaneseCounting"):
-        return _chinese_number(n)
-    if fmt == "ideographTraditional":
-        return _STEMS[(n - 1) % 10]
-    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt == "decimalFullWidth":
-        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
-    if fmt in ("upperLetter", "lowerLetter"):
-        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-        return letter if fmt == "upperLetter" else letter.lower()
-    if fmt in ("upperRoman", "lowerRoman"):
-        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
-    return str(n)
-
-
-class _Level(NamedTuple):
-    """One level of a Word list: its number format, label template ("%1、") and first number."""
-
-    fmt: str
-    text: str
-    start: int
-
-
-def _val(element: BaseOxmlElement, path: str, default: str) -> str:
-    """The ``w:val`` of the first element at ``path``, or ``default``."""
-    found = _xp(element, f"{path}/@w:val")
-    return str(found[0]) if found else default
-
-
-class _Numbering:
-    """Renders Word's automatic list numbers ("一、", "（一）", "1.") that python-docx leaves out.
-
-    Counters run per list (``numId``); a level's counter restarts when a higher level
-    advances. Bullets render as nothing. Overrides (``lvlOverride``) are ignored.
-    """
-
-    def __init__(self, document: WordDocument) -> None:
-        self.levels: dict[tuple[str, int], _Level] = {}
-        self.counters: dict[str, list[int]] = {}
-        self.by_style: dict[str, tuple[str, int]] = {}
-        try:
-            self._read(document)
-        except Exception:  # no numbering part, or one we cannot read: the text just lacks list numbers
-            self.levels.clear()
-            self.by_style.clear()
-
-    def _read(self, document: WordDocument) -> None:
-        numbering = document.part.numbering_part.element
-        abstract = {a.get(qn("w:abstractNumId")): a for a in _xp(numbering, "./w:abstractNum")}
-        for num in _xp(numbering, "./w:num"):
-            for lvl in _xp(abstract.get(_val(num, "./w:abstractNumId", ""), num), "./w:lvl"):
-                level = _Level(_val(lvl, "./w:numFmt", "decimal"), _val(lvl, "./w:lvlText", ""),
-                               int(_val(lvl, "./w:start", "1")))
-                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = level
-        for style in _xp(document.styles.element, "./w:style[w:pPr/w:numPr/w:numId]"):
-            self.by_style[style.get(qn("w:styleId"))] = (_val(style, "./w:pPr/w:numPr/w:numId", "0"),
-                                                         int(_val(style, "./w:pPr/w:numPr/w:ilvl", "0")))
-
-    def _first(self, num_id: str, level: int) -> int:
-        return self.levels[(num_id, level)].start - 1 if (num_id, level) in self.levels else 0
-
-    def label(self, paragraph: BaseOxmlElement) -> str:
-        """The number Word shows before ``paragraph``, advancing the list's counters."""
-        num_id = _val(paragraph, "./w:pPr/w:numPr/w:numId", "")
-        if num_id:
-            level = int(_val(paragraph, "./w:pPr/w:numPr/w:ilvl", "0"))
-        else:
-            num_id, level = self.by_style.get(_val(paragraph, "./w:pPr/w:pStyle", "Normal"), ("0", 0))
-        if (num_id, level) not in self.levels:
-            return ""
-        counters = self.counters.setdefault(num_id, [self._first(num_id, i) for i in range(9)])
-        counters[level] += 1
-        counters[level + 1 :] = [self._first(num_id, i) for i in range(level + 1, 9)]
-        this = self.levels[(num_id, level)]
-        if this.fmt in ("bullet", "none"):
-            return ""
-
-        def number(m: re.Match[str]) -> str:
-            at = int(m.group(1)) - 1
-            fmt = self.levels[(num_id, at)].fmt if (num_id, at) in self.levels else "decimal"
-            return _format_number(max(counters[at], 1), fmt)
-
-        return re.sub(r"%([1-9])", number, this.text)
-
-
-_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
-
-
-def _docx_paragraph(p: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """A paragraph's text with its list number; page breaks come out as separate ``_PAGE`` items."""
-    if _xp(p, "./w:pPr/w:pageBreakBefore[not(@w:val='0' or @w:val='false')]"):
-        yield _PAGE
-    parts = [numbering.label(p)]
-    for run in _xp(p, _RUNS):
-        for el in run.iterchildren():
-            if el.tag == qn("w:t"):
-                parts.append(el.text or "")
-            elif el.tag == qn("w:tab"):
-                parts.append("\t")
-            elif el.tag in (qn("w:br"), qn("w:cr")) and el.get(qn("w:type")) == "page":
-                yield "".join(parts)
-                yield _PAGE
-                parts = []
-            elif el.tag in (qn("w:br"), qn("w:cr")):
-                parts.append("\n")
-            elif el.tag in (qn("w:drawing"), qn("w:pict")):
-                parts.append(_IMAGE)
-    yield "".join(parts)
-    if _xp(p, "./w:pPr/w:sectPr[not(w:type/@w:val='continuous')]"):
-        yield _PAGE
-
-
-def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """One line per table row, cells separated by " | " (merged cells once)."""
-    for row in _xp(tbl, "./w:tr"):
-        cells = []
-        for cell in _xp(row, "./w:tc | ./w:sdt/w:sdtContent/w:tc"):
-            if _xp(cell, "./w:tcPr/w:vMerge[not(@w:val='restart')]"):
-                cells.append("")
-                continue
-            texts = (t.replace(_IMAGE, "").strip() for t in _docx_blocks(cell, numbering) if t != _PAGE)
-            cells.append(" ".join(t for t in texts if t))
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield " | ".join(cells)
-
-
-def _docx_blocks(parent: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """Paragraph and table-row texts of a body or cell, in document order."""
-    for child in parent.iterchildren():
-        if child.tag == qn("w:p"):
-            yield from _docx_paragraph(child, numbering)
-        elif child.tag == qn("w:tbl"):
-            yield from _docx_table(child, numbering)
-        elif child.tag == qn("w:sdt"):
-            for content in _xp(child, "./w:sdtContent"):
-                yield from _docx_blocks(content, numbering)
-
-
-def docx_pages(data: bytes, label: str, limits: LoadLimits) -> list[RawPage]:
-    """Text of a Word file, split at explicit page and section breaks."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if archive.getinfo("word/document.xml").file_size > 10 * limits.max_bytes:
-            raise too_large(label, archive.getinfo("word/document.xml").file_size, limits)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        numbering = _Numbering(document)
-        blocks = list(_docx_blocks(document.element.body, numbering))
-    except Exception as exc:  # python-docx and lxml raise many types on damaged files
-        raise LoadError(f"{label}: the Word file is damaged ({_brief(exc)}); open it in Word or WPS, "
-                        "save it again as .docx and retry", "corrupt") from exc
-    pages = "\n".join(blocks).split(_PAGE)
-    return [RawPage(i, text.replace(_IMAGE, "").strip("\n"), _IMAGE in text) for i, text in enumerate(pages, start=1)]
 
 
 # --- HTML --------------------------------------------------------------------
@@ -437,7 +240,7 @@ def _html_lines(element: lxml.html.HtmlElement, out: list[str]) -> None:
         return
     style = element.get("style") or ""
     if _BREAK_BEFORE.search(style):
-        out.append(_PAGE)
+        out.append(PAGE_BREAK)
     if tag == "tr":
         out.append("\n" + " | ".join(_html_cell(cell) for cell in element if cell.tag in ("td", "th")) + "\n")
         return
@@ -450,14 +253,14 @@ def _html_lines(element: lxml.html.HtmlElement, out: list[str]) -> None:
     if tag in _BLOCK_TAGS:
         out.append("\n")
     if _BREAK_AFTER.search(style):
-        out.append(_PAGE)
+        out.append(PAGE_BREAK)
 
 
 def _html_cell(cell: lxml.html.HtmlElement) -> str:
     """A table cell's text on one line."""
     parts: list[str] = []
     _html_lines(cell, parts)
-    return " ".join("".join(parts).replace(_PAGE, " ").split())
+    return " ".join("".join(parts).replace(PAGE_BREAK, " ").split())
 
 
 def html_pages(data: bytes, label: str) -> list[RawPage]:
@@ -468,11 +271,11 @@ def html_pages(data: bytes, label: str) -> list[RawPage]:
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise LoadError(f"{label}: the HTML cannot be parsed ({_brief(exc)}); save the page again", "corrupt") from exc
+        raise LoadError(f"{label}: the HTML cannot be parsed ({brief(exc)}); save the page again", "corrupt") from exc
     out: list[str] = []
     _html_lines(root, out)
     pages = []
-    for number, page in enumerate("".join(out).split(_PAGE), start=1):
+    for number, page in enumerate("".join(out).split(PAGE_BREAK), start=1):
         lines = (fix_spacing(line.strip()) for line in page.split("\n"))
         pages.append(RawPage(number, "\n".join(line for line in lines if line.strip(" |"))))
     return pages

@@ -36,13 +36,13 @@ from .formats import (
     LoadLimits,
     RawPage,
     decode_text,
-    docx_pages,
     html_pages,
     looks_like_pdf_output,
     pdf_pages,
     text_pages,
     too_large,
 )
+from .formats_docx import docx_pages
 
 
 _FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",

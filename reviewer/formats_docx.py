@@ -1,0 +1,211 @@
+"""DOCX reader: the text of a Word file as raw pages, with Word's list numbers and explicit page breaks.
+
+python-docx leaves out automatic list numbers ("一、", "（一）"); :class:`_Numbering` renders
+them. Tables come out one row per line, cells joined by " | ".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+
+import docx
+import lxml.etree
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+from .formats import PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, too_large
+
+_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_IMAGE = "\x1a"
+"""Marks a picture inside the text stream of a DOCX file (a scanned page pasted into Word)."""
+_CN_DIGITS = "零一二三四五六七八九"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _xp(element: BaseOxmlElement, path: str) -> list[Any]:
+    """XPath with the ``w:`` prefix (python-docx's own ``xpath`` only knows it on its element classes)."""
+    return lxml.etree._Element.xpath(element, path, namespaces=_W)  # type: ignore[no-any-return]
+
+
+def _chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十; from 100 on, Arabic digits."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    pairs = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, letters in pairs:
+        count, n = divmod(n, value)
+        out += letters * count
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in a Word number format (``decimal``, ``chineseCounting``, ...)."""
+    if fmt.startswith("chineseCounting") or fmt in ("taiwaneseCounting", "ideographDigital", "japaneseCounting"):
+        return _chinese_number(n)
+    if fmt == "ideographTraditional":
+        return _STEMS[(n - 1) % 10]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter if fmt == "upperLetter" else letter.lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    return str(n)
+
+
+class _Level(NamedTuple):
+    """One level of a Word list: its number format, label template ("%1、") and first number."""
+
+    fmt: str
+    text: str
+    start: int
+
+
+def _val(element: BaseOxmlElement, path: str, default: str) -> str:
+    """The ``w:val`` of the first element at ``path``, or ``default``."""
+    found = _xp(element, f"{path}/@w:val")
+    return str(found[0]) if found else default
+
+
+class _Numbering:
+    """Renders Word's automatic list numbers ("一、", "（一）", "1.") that python-docx leaves out.
+
+    Counters run per list (``numId``); a level's counter restarts when a higher level
+    advances. Bullets render as nothing. Overrides (``lvlOverride``) are ignored.
+    """
+
+    def __init__(self, document: WordDocument) -> None:
+        self.levels: dict[tuple[str, int], _Level] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.by_style: dict[str, tuple[str, int]] = {}
+        try:
+            self._read(document)
+        except Exception:  # no numbering part, or one we cannot read: the text just lacks list numbers
+            self.levels.clear()
+            self.by_style.clear()
+
+    def _read(self, document: WordDocument) -> None:
+        numbering = document.part.numbering_part.element
+        abstract = {a.get(qn("w:abstractNumId")): a for a in _xp(numbering, "./w:abstractNum")}
+        for num in _xp(numbering, "./w:num"):
+            for lvl in _xp(abstract.get(_val(num, "./w:abstractNumId", ""), num), "./w:lvl"):
+                level = _Level(_val(lvl, "./w:numFmt", "decimal"), _val(lvl, "./w:lvlText", ""),
+                               int(_val(lvl, "./w:start", "1")))
+                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = level
+        for style in _xp(document.styles.element, "./w:style[w:pPr/w:numPr/w:numId]"):
+            self.by_style[style.get(qn("w:styleId"))] = (_val(style, "./w:pPr/w:numPr/w:numId", "0"),
+                                                         int(_val(style, "./w:pPr/w:numPr/w:ilvl", "0")))
+
+    def _first(self, num_id: str, level: int) -> int:
+        return self.levels[(num_id, level)].start - 1 if (num_id, level) in self.levels else 0
+
+    def label(self, paragraph: BaseOxmlElement) -> str:
+        """The number Word shows before ``paragraph``, advancing the list's counters."""
+        num_id = _val(paragraph, "./w:pPr/w:numPr/w:numId", "")
+        if num_id:
+            level = int(_val(paragraph, "./w:pPr/w:numPr/w:ilvl", "0"))
+        else:
+            num_id, level = self.by_style.get(_val(paragraph, "./w:pPr/w:pStyle", "Normal"), ("0", 0))
+        if (num_id, level) not in self.levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [self._first(num_id, i) for i in range(9)])
+        counters[level] += 1
+        counters[level + 1 :] = [self._first(num_id, i) for i in range(level + 1, 9)]
+        this = self.levels[(num_id, level)]
+        if this.fmt in ("bullet", "none"):
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            at = int(m.group(1)) - 1
+            fmt = self.levels[(num_id, at)].fmt if (num_id, at) in self.levels else "decimal"
+            return _format_number(max(counters[at], 1), fmt)
+
+        return re.sub(r"%([1-9])", number, this.text)
+
+
+_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
+
+
+def _docx_paragraph(p: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
+    """A paragraph's text with its list number; page breaks come out as separate ``PAGE_BREAK`` items."""
+    if _xp(p, "./w:pPr/w:pageBreakBefore[not(@w:val='0' or @w:val='false')]"):
+        yield PAGE_BREAK
+    parts = [numbering.label(p)]
+    for run in _xp(p, _RUNS):
+        for el in run.iterchildren():
+            if el.tag == qn("w:t"):
+                parts.append(el.text or "")
+            elif el.tag == qn("w:tab"):
+                parts.append("\t")
+            elif el.tag in (qn("w:br"), qn("w:cr")) and el.get(qn("w:type")) == "page":
+                yield "".join(parts)
+                yield PAGE_BREAK
+                parts = []
+            elif el.tag in (qn("w:br"), qn("w:cr")):
+                parts.append("\n")
+            elif el.tag in (qn("w:drawing"), qn("w:pict")):
+                parts.append(_IMAGE)
+    yield "".join(parts)
+    if _xp(p, "./w:pPr/w:sectPr[not(w:type/@w:val='continuous')]"):
+        yield PAGE_BREAK
+
+
+def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
+    """One line per table row, cells separated by " | " (merged cells once)."""
+    for row in _xp(tbl, "./w:tr"):
+        cells = []
+        for cell in _xp(row, "./w:tc | ./w:sdt/w:sdtContent/w:tc"):
+            if _xp(cell, "./w:tcPr/w:vMerge[not(@w:val='restart')]"):
+                cells.append("")
+                continue
+            texts = (t.replace(_IMAGE, "").strip() for t in _docx_blocks(cell, numbering) if t != PAGE_BREAK)
+            cells.append(" ".join(t for t in texts if t))
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            yield " | ".join(cells)
+
+
+def _docx_blocks(parent: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
+    """Paragraph and table-row texts of a body or cell, in document order."""
+    for child in parent.iterchildren():
+        if child.tag == qn("w:p"):
+            yield from _docx_paragraph(child, numbering)
+        elif child.tag == qn("w:tbl"):
+            yield from _docx_table(child, numbering)
+        elif child.tag == qn("w:sdt"):
+            for content in _xp(child, "./w:sdtContent"):
+                yield from _docx_blocks(content, numbering)
+
+
+def docx_pages(data: bytes, label: str, limits: LoadLimits) -> list[RawPage]:
+    """Text of a Word file, split at explicit page and section breaks."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if archive.getinfo("word/document.xml").file_size > 10 * limits.max_bytes:
+            raise too_large(label, archive.getinfo("word/document.xml").file_size, limits)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        numbering = _Numbering(document)
+        blocks = list(_docx_blocks(document.element.body, numbering))
+    except Exception as exc:  # python-docx and lxml raise many types on damaged files
+        raise LoadError(f"{label}: the Word file is damaged ({brief(exc)}); open it in Word or WPS, "
+                        "save it again as .docx and retry", "corrupt") from exc
+    pages = "\n".join(blocks).split(PAGE_BREAK)
+    return [RawPage(i, text.replace(_IMAGE, "").strip("\n"), _IMAGE in text) for i, text in enumerate(pages, start=1)]
