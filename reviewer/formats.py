@@ -128,6 +128,8 @@ def _open_pdf(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
+    except DependencyError as exc:  # pypdf tries the empty password on opening an AES file
+        raise _needs_cryptography(label) from exc
     except Exception as exc:  # pypdf raises many types on damaged files
         raise LoadError(f"{label}: the PDF is damaged or truncated and cannot be opened ({brief(exc)}); "
                         "download or export it again", "corrupt") from exc
@@ -143,20 +145,26 @@ def _open_pdf(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
     return reader
 
 
+_UNLOCK = ("remove the password: open it with the password and save or print an unprotected copy "
+           "(e.g. qpdf --decrypt), then load that copy")
+
+
+def _needs_cryptography(label: str) -> LoadError:
+    return LoadError(f"{label}: the PDF is encrypted with AES, which needs the 'cryptography' package "
+                     f"(pip install cryptography); install it, or {_UNLOCK}", "encrypted")
+
+
 def _decrypt(reader: PdfReader, label: str, warns: list[str]) -> None:
     """Open a PDF that has only an owner password; refuse one that needs a password to read."""
-    advice = ("remove the password: open it with the password and save or print an unprotected copy "
-              "(e.g. qpdf --decrypt), then load that copy")
     try:
         opened = reader.decrypt("")
     except DependencyError as exc:
-        raise LoadError(f"{label}: the PDF is encrypted with AES, which needs the 'cryptography' package; "
-                        f"install it, or {advice}", "encrypted") from exc
+        raise _needs_cryptography(label) from exc
     except Exception as exc:
-        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({brief(exc)}); {advice}",
+        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({brief(exc)}); {_UNLOCK}",
                         "encrypted") from exc
     if not opened:
-        raise LoadError(f"{label}: the PDF is password-protected; {advice}", "encrypted")
+        raise LoadError(f"{label}: the PDF is password-protected; {_UNLOCK}", "encrypted")
     warns.append("the PDF is encrypted with an owner password only (copying or printing restricted); "
                  "it was read without one")
 
