@@ -1,8 +1,9 @@
-"""Source formats: the load stage's errors and limits, and page extraction for PDF, HTML and text.
+"""Source formats: the load stage's errors and limits, and page extraction for PDF and text.
 
 Each reader turns file bytes into raw pages (:class:`RawPage`) or raises :class:`LoadError`
 with a code and a message that says what to do; :mod:`reviewer.load` cleans the pages and
-applies the quality gate. The DOCX reader is :mod:`reviewer.formats_docx`.
+applies the quality gate. The DOCX and HTML readers are :mod:`reviewer.formats_docx` and
+:mod:`reviewer.formats_html`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal, NamedTuple
 
-import lxml.etree
-import lxml.html
 from pydantic import BaseModel, ConfigDict
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import DictionaryObject
 
-from .clean import (
-    fix_spacing,
-    stray_space_ratio,
-)
+from .clean import stray_space_ratio
 
 LoadCode = Literal[
     "not_found", "unreadable", "unsupported_type", "empty", "too_large", "too_many_pages",
@@ -94,6 +90,17 @@ def decode_text(data: bytes, source: str) -> str:
         except UnicodeDecodeError:
             continue
     raise LoadError(f"{source}: not UTF-8 or GB18030 text; save it as UTF-8 and try again", "bad_encoding")
+
+
+def hidden_warning(dropped: list[str], where: str) -> str | None:
+    """The quality warning for hidden text left out of the plan text, or None."""
+    texts = [t.strip() for t in dropped if t.strip()]
+    if not texts:
+        return None
+    shown = "; ".join(f"“{t[:30]}”" for t in list(dict.fromkeys(texts))[:3])
+    return (f"left out {sum(map(len, texts))} characters of hidden text ({where}), such as {shown}: a reader "
+            "does not see it, so it is not treated as plan text or evidence")
+
 
 # --- PDF ---------------------------------------------------------------------
 
@@ -210,82 +217,6 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
                 pages.append(RawPage(number, text, _has_images(page)))
             except Exception as exc:
                 pages.append(RawPage(number, "", _has_images(page), error=brief(exc)))
-    return pages
-
-
-# --- HTML --------------------------------------------------------------------
-
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote center dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody thead tfoot tr ul caption title".split()
-)
-_SKIP_TAGS = frozenset("script style noscript template svg iframe object head button select nav aside".split())
-_BREAK_BEFORE = re.compile(r"(?:page-)?break-before\s*:\s*(?:always|page)", re.I)
-_BREAK_AFTER = re.compile(r"(?:page-)?break-after\s*:\s*(?:always|page)", re.I)
-
-
-def _decode_html(data: bytes, label: str) -> str:
-    """Decode HTML by BOM, then its declared charset, then UTF-8 / GB18030."""
-    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
-    name = declared.group(1).decode("ascii").lower() if declared else ""
-    if name in ("gb2312", "gbk", "gb18030", "x-gbk") and not data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
-    return decode_text(data, label)
-
-
-def _html_space(text: str | None, tag: str) -> str:
-    """HTML whitespace: a run of spaces and line breaks is one space, except inside ``<pre>``."""
-    return (text or "") if tag == "pre" else re.sub(r"\s+", " ", text or "")
-
-
-def _html_lines(element: lxml.html.HtmlElement, out: list[str]) -> None:
-    """Append an element's text to ``out``: block elements on their own lines, cells joined by " | "."""
-    tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIP_TAGS:  # comments have a function as tag
-        return
-    style = element.get("style") or ""
-    if _BREAK_BEFORE.search(style):
-        out.append(PAGE_BREAK)
-    if tag == "tr":
-        out.append("\n" + " | ".join(_html_cell(cell) for cell in element if cell.tag in ("td", "th")) + "\n")
-        return
-    if tag in _BLOCK_TAGS or tag == "br":
-        out.append("\n")
-    out.append(_html_space(element.text, tag))
-    for child in element:
-        _html_lines(child, out)
-        out.append(_html_space(child.tail, tag))
-    if tag in _BLOCK_TAGS:
-        out.append("\n")
-    if _BREAK_AFTER.search(style):
-        out.append(PAGE_BREAK)
-
-
-def _html_cell(cell: lxml.html.HtmlElement) -> str:
-    """A table cell's text on one line."""
-    parts: list[str] = []
-    _html_lines(cell, parts)
-    return " ".join("".join(parts).replace(PAGE_BREAK, " ").split())
-
-
-def html_pages(data: bytes, label: str) -> list[RawPage]:
-    """Visible text of an HTML page, split at CSS page breaks."""
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode_html(data, label))
-    if not text.strip():
-        return [RawPage(1, "")]
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise LoadError(f"{label}: the HTML cannot be parsed ({brief(exc)}); save the page again", "corrupt") from exc
-    out: list[str] = []
-    _html_lines(root, out)
-    pages = []
-    for number, page in enumerate("".join(out).split(PAGE_BREAK), start=1):
-        lines = (fix_spacing(line.strip()) for line in page.split("\n"))
-        pages.append(RawPage(number, "\n".join(line for line in lines if line.strip(" |"))))
     return pages
 
 

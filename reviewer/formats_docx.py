@@ -18,7 +18,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-from .formats import PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, too_large
+from .formats import PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, hidden_warning, too_large
 
 _W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 _IMAGE = "\x1a"
@@ -141,14 +141,100 @@ class _Numbering:
 
 
 _RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
+_OFF = ("0", "false", "off")
+_WHITE = ("FFFFFF", "white")
+_COLOURED = "@w:fill and not(@w:fill='auto' or @w:fill='FFFFFF')"
+MIN_VISIBLE_HALF_POINTS = 4
+"""Runs set below 2 pt (``w:sz`` is in half-points) cannot be read on the page: hidden text."""
 
 
-def _docx_paragraph(p: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """A paragraph's text with its list number; page breaks come out as separate ``PAGE_BREAK`` items."""
+class _Hidden:
+    """Decides whether a run is invisible on the page: ``w:vanish``, under 2 pt, or white on white.
+
+    Each property comes from the run itself, else its character style, else the paragraph's
+    style (both along their ``basedOn`` chains), else the document defaults. White text counts
+    as hidden unless the run, paragraph, table cell or page has a coloured background.
+    """
+
+    def __init__(self, document: WordDocument) -> None:
+        self.dropped: list[str] = []
+        self.styles: dict[str, tuple[Any, str]] = {}
+        self.defaults: list[Any] = []
+        self.default_para = ""
+        self.shaded_tables: set[str] = set()
+        self.page_colour = bool(_xp(document.element, "./w:background[@w:color and not(@w:color='FFFFFF')]"))
+        try:
+            root = document.styles.element
+        except Exception:  # no styles part: direct formatting only
+            return
+        self.defaults = _xp(root, "./w:docDefaults/w:rPrDefault/w:rPr")
+        for style in _xp(root, "./w:style[@w:styleId]"):
+            r_pr = (_xp(style, "./w:rPr") or [None])[0]
+            self.styles[style.get(qn("w:styleId"))] = (r_pr, _val(style, "./w:basedOn", ""))
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
+                self.default_para = style.get(qn("w:styleId"))
+            if style.get(qn("w:type")) == "table" and _xp(style, f".//w:shd[{_COLOURED}]"):
+                self.shaded_tables.add(style.get(qn("w:styleId")))
+
+    def _chain(self, style_id: str) -> Iterator[Any]:
+        for _ in range(20):  # basedOn chains are short; a loop in a damaged file must not hang
+            if style_id not in self.styles:
+                return
+            r_pr, style_id = self.styles[style_id]
+            if r_pr is not None:
+                yield r_pr
+
+    def _get(self, sources: list[Any], tag: str) -> Any:
+        return next((found[0] for r_pr in sources if (found := _xp(r_pr, f"./w:{tag}"))), None)
+
+    def __call__(self, run: BaseOxmlElement, p_style: str) -> bool:
+        own = _xp(run, "./w:rPr")
+        sources = [*own, *self._chain(_val(run, "./w:rPr/w:rStyle", "")),
+                   *self._chain(p_style or self.default_para), *self.defaults]
+        vanish = self._get(sources, "vanish")
+        if vanish is not None and vanish.get(qn("w:val"), "true") not in _OFF:
+            return True
+        size = self._get(sources, "sz")
+        half_points = size.get(qn("w:val"), "") if size is not None else ""
+        if half_points.isdigit() and int(half_points) < MIN_VISIBLE_HALF_POINTS:
+            return True
+        colour = self._get(sources, "color")
+        white = colour is not None and (colour.get(qn("w:val"), "") in _WHITE
+                                        or colour.get(qn("w:themeColor")) == "background1")
+        return white and not self._background(run, sources)
+
+    def _background(self, run: BaseOxmlElement, sources: list[Any]) -> bool:
+        """Whether something behind the run is coloured, so that white text on it can be seen."""
+        mark = self._get(sources, "highlight")
+        if self.page_colour or (mark is not None and mark.get(qn("w:val"), "none") not in ("none", "white")):
+            return True
+        if any(_val(table, "./w:tblPr/w:tblStyle", "") in self.shaded_tables for table in run.iterancestors(qn("w:tbl"))):
+            return True  # a table style that shades cells (a coloured header row)
+        shading = [s for s in [self._get(sources, "shd")] if s is not None]
+        for ancestor in run.iterancestors(qn("w:p"), qn("w:tc"), qn("w:tbl")):
+            shading += _xp(ancestor, "./w:pPr/w:shd | ./w:tcPr/w:shd | ./w:tblPr/w:shd")
+        return any(s.get(qn("w:fill"), "auto") not in ("auto", "FFFFFF") for s in shading)
+
+
+class _Reader(NamedTuple):
+    numbering: _Numbering
+    hidden: _Hidden
+
+
+def _run_text(run: BaseOxmlElement) -> str:
+    return "".join(el.text or "" for el in run.iterchildren(qn("w:t")))
+
+
+def _docx_paragraph(p: BaseOxmlElement, reader: _Reader) -> Iterator[str]:
+    """A paragraph's visible text with its list number; page breaks come out as separate ``PAGE_BREAK`` items."""
     if _xp(p, "./w:pPr/w:pageBreakBefore[not(@w:val='0' or @w:val='false')]"):
         yield PAGE_BREAK
-    parts = [numbering.label(p)]
+    parts = [reader.numbering.label(p)]
+    p_style = _val(p, "./w:pPr/w:pStyle", "")
     for run in _xp(p, _RUNS):
+        if reader.hidden(run, p_style):
+            reader.hidden.dropped.append(_run_text(run))
+            continue
         for el in run.iterchildren():
             if el.tag == qn("w:t"):
                 parts.append(el.text or "")
@@ -167,7 +253,7 @@ def _docx_paragraph(p: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
         yield PAGE_BREAK
 
 
-def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
+def _docx_table(tbl: BaseOxmlElement, reader: _Reader) -> Iterator[str]:
     """One line per table row, cells separated by " | " (merged cells once)."""
     for row in _xp(tbl, "./w:tr"):
         cells = []
@@ -175,7 +261,7 @@ def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
             if _xp(cell, "./w:tcPr/w:vMerge[not(@w:val='restart')]"):
                 cells.append("")
                 continue
-            texts = (t.replace(_IMAGE, "").strip() for t in _docx_blocks(cell, numbering) if t != PAGE_BREAK)
+            texts = (t.replace(_IMAGE, "").strip() for t in _docx_blocks(cell, reader) if t != PAGE_BREAK)
             cells.append(" ".join(t for t in texts if t))
         while cells and not cells[-1]:
             cells.pop()
@@ -183,29 +269,31 @@ def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
             yield " | ".join(cells)
 
 
-def _docx_blocks(parent: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
+def _docx_blocks(parent: BaseOxmlElement, reader: _Reader) -> Iterator[str]:
     """Paragraph and table-row texts of a body or cell, in document order."""
     for child in parent.iterchildren():
         if child.tag == qn("w:p"):
-            yield from _docx_paragraph(child, numbering)
+            yield from _docx_paragraph(child, reader)
         elif child.tag == qn("w:tbl"):
-            yield from _docx_table(child, numbering)
+            yield from _docx_table(child, reader)
         elif child.tag == qn("w:sdt"):
             for content in _xp(child, "./w:sdtContent"):
-                yield from _docx_blocks(content, numbering)
+                yield from _docx_blocks(content, reader)
 
 
-def docx_pages(data: bytes, label: str, limits: LoadLimits) -> list[RawPage]:
-    """Text of a Word file, split at explicit page and section breaks."""
+def docx_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> list[RawPage]:
+    """Visible text of a Word file, split at explicit page and section breaks; hidden text is left out with a warning."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if archive.getinfo("word/document.xml").file_size > 10 * limits.max_bytes:
             raise too_large(label, archive.getinfo("word/document.xml").file_size, limits)
     try:
         document = docx.Document(io.BytesIO(data))
-        numbering = _Numbering(document)
-        blocks = list(_docx_blocks(document.element.body, numbering))
+        reader = _Reader(_Numbering(document), _Hidden(document))
+        blocks = list(_docx_blocks(document.element.body, reader))
     except Exception as exc:  # python-docx and lxml raise many types on damaged files
         raise LoadError(f"{label}: the Word file is damaged ({brief(exc)}); open it in Word or WPS, "
                         "save it again as .docx and retry", "corrupt") from exc
+    if warning := hidden_warning(reader.hidden.dropped, "hidden, white or under-2-pt runs"):
+        warns.append(warning)
     pages = "\n".join(blocks).split(PAGE_BREAK)
     return [RawPage(i, text.replace(_IMAGE, "").strip("\n"), _IMAGE in text) for i, text in enumerate(pages, start=1)]

@@ -36,13 +36,13 @@ from .formats import (
     LoadLimits,
     RawPage,
     decode_text,
-    html_pages,
     looks_like_pdf_output,
     pdf_pages,
     text_pages,
     too_large,
 )
 from .formats_docx import docx_pages
+from .formats_html import html_pages
 
 
 _FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
@@ -296,9 +296,9 @@ def _extract(kind: str, data: bytes, label: str, limits: LoadLimits, warns: list
     if kind == "pdf":
         return pdf_pages(data, label, limits, warns)
     if kind == "docx":
-        raw = docx_pages(data, label, limits)
+        raw = docx_pages(data, label, limits, warns)
     else:
-        raw = html_pages(data, label) if kind == "html" else text_pages(data, label)
+        raw = html_pages(data, label, warns) if kind == "html" else text_pages(data, label)
     if len(raw) > limits.max_pages:
         raise LoadError(f"{label}: {len(raw)} pages is over the {limits.max_pages}-page limit; "
                         "remove annexes or split the plan, then load the main text", "too_many_pages")

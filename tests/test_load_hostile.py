@@ -54,3 +54,34 @@ def test_without_cryptography_an_aes_pdf_is_encrypted_not_damaged(plan_pdf, tmp_
         load(plan_pdf)
     assert err.value.code == "encrypted" and "cryptography" in str(err.value)
     assert "damaged" not in str(err.value)
+
+
+# --- hidden text (item 2) ---------------------------------------------------------
+
+
+def _assert_hidden_left_out(doc, visible):
+    for sentence in make_fixtures.HIDDEN.values():
+        assert sentence not in doc.text
+    for sentence in visible:
+        assert sentence in doc.text
+    warning = next(w for w in doc.quality.warnings if "hidden text" in w)
+    assert "not treated as plan text" in warning
+
+
+def test_hidden_runs_in_a_docx_are_not_plan_text(tmp_path):
+    make_fixtures.hidden_docx(tmp_path / "hidden.docx")
+    doc = load(tmp_path / "hidden.docx")
+    _assert_hidden_left_out(doc, make_fixtures.VISIBLE.values())
+    assert "推动传统产业转型升级。" in doc.text and "一、总体要求" in doc.text
+
+
+def test_hidden_html_is_not_plan_text(tmp_path):
+    make_fixtures.hidden_html(tmp_path / "hidden.html")
+    doc = load(tmp_path / "hidden.html")
+    _assert_hidden_left_out(doc, [make_fixtures.VISIBLE["white_on_shade"]])
+    assert "到2026年，全县高新技术企业数量达到60家。" in doc.text
+
+
+def test_a_plain_docx_has_no_hidden_text_warning(tmp_path):
+    make_fixtures.plan_docx(tmp_path / "plan.docx")
+    assert not any("hidden" in w for w in load(tmp_path / "plan.docx").quality.warnings)
