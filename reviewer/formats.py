@@ -25,8 +25,9 @@ from .clean import stray_space_ratio
 
 LoadCode = Literal[
     "not_found", "unreadable", "unsupported_type", "empty", "too_large", "too_many_pages",
-    "encrypted", "corrupt", "no_text_layer", "garbled", "not_chinese", "bad_encoding", "invalid",
+    "encrypted", "corrupt", "no_text_layer", "garbled", "not_chinese", "bad_encoding", "too_short", "invalid",
 ]
+MB = 1024 * 1024
 
 
 class LoadError(ValueError):
@@ -47,6 +48,14 @@ class LoadLimits(BaseModel):
     """Largest file accepted."""
     max_pages: int = 300
     """Most pages accepted (PDF pages; explicit page breaks elsewhere)."""
+    max_unpacked_bytes: int = 100 * MB
+    """Largest total uncompressed size of a Word file's parts, pictures included (checked before unpacking)."""
+    max_xml_bytes: int = 30 * MB
+    """Largest total uncompressed size of a Word file's XML parts: its text and formatting."""
+    max_chars: int = 150_000
+    """Most characters of extracted text: about 100 dense pages (a county or city plan has 5,000–50,000)."""
+    max_paragraphs: int = 5_000
+    """Most paragraphs (non-empty lines) of extracted text."""
     max_garbled_share: float = 0.3
     """A page with more unreadable characters than this is dropped; a document, refused."""
     min_cjk_share: float = 0.3
@@ -69,12 +78,29 @@ PAGE_BREAK = "\f"
 
 
 def too_large(label: str, size: int, limits: LoadLimits) -> LoadError:
-    mb = 1024 * 1024
     return LoadError(
-        f"{label}: {size / mb:.1f} MB is over the {limits.max_bytes / mb:.0f} MB limit; "
+        f"{label}: {size / MB:.1f} MB is over the {limits.max_bytes / MB:.0f} MB limit; "
         "remove annexes and images or split the plan, then load the main text",
         "too_large",
     )
+
+
+def over_limit(label: str, what: str, limit: str) -> LoadError:
+    """A refusal that names the limit, e.g. ``over_limit(label, "210,000 characters of text", "150,000 characters")``."""
+    return LoadError(f"{label}: {what} is over the limit of {limit}; remove annexes or split the plan, "
+                     "then load the main text", "too_large")
+
+
+def check_text_size(label: str, pages: list[RawPage], limits: LoadLimits, *, lines_are_paragraphs: bool) -> None:
+    """Refuse extracted text with more characters (or paragraphs) than the limits, before it is cleaned."""
+    chars = sum(len(page.text) for page in pages)
+    if chars > limits.max_chars:
+        raise over_limit(label, f"{chars:,} characters of text", f"{limits.max_chars:,} characters")
+    if not lines_are_paragraphs:
+        return
+    paragraphs = sum(1 for page in pages for line in page.text.split("\n") if line.strip())
+    if paragraphs > limits.max_paragraphs:
+        raise over_limit(label, f"{paragraphs:,} paragraphs", f"{limits.max_paragraphs:,} paragraphs")
 
 
 
@@ -205,8 +231,12 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
     """Extract the text of each page; a page that fails is recorded, not fatal."""
     with _pypdf_messages(warns):
         reader = _open_pdf(data, label, limits, warns)
-        pages = []
+        pages: list[RawPage] = []
+        chars = 0
         for number in range(1, len(reader.pages) + 1):
+            if chars > limits.max_chars:  # stop extracting: the text is refused anyway
+                raise over_limit(label, f"{chars:,} characters of text in the first {number - 1} pages alone",
+                                 f"{limits.max_chars:,} characters")
             try:
                 page: PageObject = reader.pages[number - 1]
             except Exception as exc:
@@ -215,6 +245,7 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
             try:
                 text = page.extract_text() or ""
                 pages.append(RawPage(number, text, _has_images(page)))
+                chars += len(text)
             except Exception as exc:
                 pages.append(RawPage(number, "", _has_images(page), error=brief(exc)))
     return pages

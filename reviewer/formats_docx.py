@@ -18,7 +18,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-from .formats import PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, hidden_warning, too_large
+from .formats import MB, PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, hidden_warning, over_limit
 
 _W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 _IMAGE = "\x1a"
@@ -281,11 +281,51 @@ def _docx_blocks(parent: BaseOxmlElement, reader: _Reader) -> Iterator[str]:
                 yield from _docx_blocks(content, reader)
 
 
+def _count_paragraphs(archive: zipfile.ZipFile, limit: int) -> int:
+    """``<w:p>`` elements in the main text, counted from the stream (stops past ``limit``)."""
+    count, tail = 0, b""
+    with archive.open("word/document.xml") as stream:
+        while count <= limit and (block := stream.read(1 << 20)):
+            chunk = tail + block
+            count += chunk.count(b"<w:p>") + chunk.count(b"<w:p ")
+            tail = chunk[-5:]
+            count -= tail.count(b"<w:p>") + tail.count(b"<w:p ")  # counted again with the next block
+    return count + tail.count(b"<w:p>") + tail.count(b"<w:p ")
+
+
+def _check_sizes(members: list[zipfile.ZipInfo], label: str, limits: LoadLimits) -> None:
+    total = sum(m.file_size for m in members)
+    if total > limits.max_unpacked_bytes:
+        raise over_limit(label, f"a Word file whose parts unpack to {total / MB:,.0f} MB",
+                         f"{limits.max_unpacked_bytes / MB:.0f} MB (pictures included; compress them)")
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    if xml > limits.max_xml_bytes:
+        raise over_limit(label, f"a Word file whose text and formatting unpack to {xml / MB:,.0f} MB",
+                         f"{limits.max_xml_bytes / MB:.0f} MB")
+
+
+def check_package(data: bytes, label: str, limits: LoadLimits) -> None:
+    """Refuse a Word file whose parts unpack past the limits, from the sizes its zip declares, before unpacking.
+
+    A member that inflates beyond its declared size fails its CRC check when read (a damaged file).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(archive.infolist(), label, limits)
+            paragraphs = _count_paragraphs(archive, limits.max_paragraphs)
+    except LoadError:
+        raise
+    except Exception as exc:  # zipfile and zlib raise many types on damaged files
+        raise LoadError(f"{label}: the Word file is damaged ({brief(exc)}); open it in Word or WPS, "
+                        "save it again as .docx and retry", "corrupt") from exc
+    if paragraphs > limits.max_paragraphs:
+        raise over_limit(label, f"more than {limits.max_paragraphs:,} paragraphs",
+                         f"{limits.max_paragraphs:,} paragraphs")
+
+
 def docx_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> list[RawPage]:
     """Visible text of a Word file, split at explicit page and section breaks; hidden text is left out with a warning."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if archive.getinfo("word/document.xml").file_size > 10 * limits.max_bytes:
-            raise too_large(label, archive.getinfo("word/document.xml").file_size, limits)
+    check_package(data, label, limits)
     try:
         document = docx.Document(io.BytesIO(data))
         reader = _Reader(_Numbering(document), _Hidden(document))

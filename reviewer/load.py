@@ -35,6 +35,7 @@ from .formats import (
     LoadError,
     LoadLimits,
     RawPage,
+    check_text_size,
     decode_text,
     looks_like_pdf_output,
     pdf_pages,
@@ -133,7 +134,7 @@ def _zip_kind(data: bytes, label: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+            mimetype = archive.open("mimetype").read(80) if "mimetype" in names else b""  # never inflate it all
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise LoadError(f"{label}: the file is damaged or truncated ({exc}); download or save it again",
                         "corrupt") from exc
@@ -292,16 +293,17 @@ def _pages(cleaned: Cleaned) -> list[Page]:
 
 
 def _extract(kind: str, data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> list[RawPage]:
-    """Raw pages of a source of a known format."""
+    """Raw pages of a source of a known format, refused if over the page, character or paragraph limits."""
     if kind == "pdf":
-        return pdf_pages(data, label, limits, warns)
-    if kind == "docx":
+        raw = pdf_pages(data, label, limits, warns)
+    elif kind == "docx":
         raw = docx_pages(data, label, limits, warns)
     else:
         raw = html_pages(data, label, warns) if kind == "html" else text_pages(data, label)
     if len(raw) > limits.max_pages:
         raise LoadError(f"{label}: {len(raw)} pages is over the {limits.max_pages}-page limit; "
                         "remove annexes or split the plan, then load the main text", "too_many_pages")
+    check_text_size(label, raw, limits, lines_are_paragraphs=kind != "pdf")  # a PDF has one line per printed line
     return raw
 
 

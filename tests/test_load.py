@@ -125,6 +125,8 @@ def test_size_and_page_limits(files):
 def test_default_limits():
     limits = LoadLimits()
     assert limits.max_bytes == 20 * 1024 * 1024 and limits.max_pages == 300
+    assert limits.max_unpacked_bytes == 100 * 1024 * 1024 and limits.max_xml_bytes == 30 * 1024 * 1024
+    assert limits.max_chars == 150_000 and limits.max_paragraphs == 5_000
     with pytest.raises(ValueError):
         LoadLimits(max_page=3)  # unknown fields are errors
 

@@ -85,3 +85,60 @@ def test_hidden_html_is_not_plan_text(tmp_path):
 def test_a_plain_docx_has_no_hidden_text_warning(tmp_path):
     make_fixtures.plan_docx(tmp_path / "plan.docx")
     assert not any("hidden" in w for w in load(tmp_path / "plan.docx").quality.warnings)
+
+
+# --- size caps (item 6) -------------------------------------------------------------
+
+
+def _refused_cheaply(source, **kwargs):
+    """Load ``source``; return the LoadError and the peak Python memory (MB) spent on the way."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(LoadError) as err:
+            load(source, **kwargs)
+        return err.value, tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def test_docx_with_a_huge_picture_part_is_refused_before_unpacking(tmp_path):
+    make_fixtures.inflated_docx(tmp_path / "bomb.docx", picture_mb=200)
+    assert (tmp_path / "bomb.docx").stat().st_size < 2 * 2**20
+    err, peak_mb = _refused_cheaply(tmp_path / "bomb.docx")
+    assert err.code == "too_large" and "unpack to 201 MB" in str(err) and "limit of 100 MB" in str(err)
+    assert peak_mb < 30
+
+
+def test_docx_whose_text_part_inflates_is_refused_before_parsing(tmp_path):
+    make_fixtures.inflated_docx(tmp_path / "bomb.docx", padding_mb=40)
+    err, peak_mb = _refused_cheaply(tmp_path / "bomb.docx")
+    assert err.code == "too_large" and "limit of 30 MB" in str(err)
+    assert peak_mb < 30
+
+
+def test_docx_with_ten_thousand_paragraphs_is_refused_before_parsing(tmp_path):
+    make_fixtures.many_paragraphs_docx(tmp_path / "long.docx", 10_000)
+    err, _ = _refused_cheaply(tmp_path / "long.docx")
+    assert err.code == "too_large" and "limit of 5,000 paragraphs" in str(err)
+
+
+def test_two_million_characters_of_text_are_refused_with_the_limit():
+    text = ("发展新质生产力，推动产业转型升级，" * 20 + "\n") * 6_000
+    assert len(text) > 2_000_000
+    err, _ = _refused_cheaply(text.encode(), name="huge.txt")
+    assert err.code == "too_large" and "limit of 150,000 characters" in str(err)
+
+
+def test_pdf_extraction_stops_once_over_the_character_limit(plan_pdf):
+    from reviewer.load import LoadLimits
+
+    err, _ = _refused_cheaply(plan_pdf, limits=LoadLimits(max_chars=300))
+    assert err.code == "too_large" and "in the first 1 pages alone" in str(err) and "300 characters" in str(err)
+
+
+def test_a_long_pdf_is_not_refused_for_its_printed_lines(plan_pdf):
+    from reviewer.load import LoadLimits
+
+    assert load(plan_pdf, limits=LoadLimits(max_paragraphs=10)).text  # PDF lines are not paragraphs
