@@ -109,8 +109,18 @@ _EXPECTED = re.compile(
 )
 
 
+MOJIBAKE = re.compile("(?:锟斤拷)+|烫{3,}|屯{3,}")
+"""Runs of ideographs that are broken text: 锟斤拷 (U+FFFD saved as UTF-8, read as GBK) and
+烫烫烫 / 屯屯屯 (uninitialised memory printed as GBK)."""
+
+
+def readable_cjk_count(text: str) -> int:
+    """Ideographs of ``text`` that read as Chinese: those outside :data:`MOJIBAKE` runs."""
+    return len(_CJK_RE.findall(MOJIBAKE.sub("", text)))
+
+
 def garbled_count(text: str) -> int:
-    """Count extraction garbage: ``(cid:N)`` runs, U+FFFD, private-use, control and stray-script characters.
+    """Count extraction garbage: ``(cid:N)`` runs, mojibake runs, U+FFFD, private-use, control and stray-script characters.
 
     A Chinese plan uses ideographs, ASCII, CJK and general punctuation and common
     symbols; glyph ids misread as code points (a font without a Unicode map) land in
@@ -118,7 +128,9 @@ def garbled_count(text: str) -> int:
     """
     cid = sum(len(m) for m in _CID_RE.findall(text))
     rest = _CID_RE.sub("", text)
-    return cid + sum(1 for ch in rest if ch == "\ufffd" or not _EXPECTED.match(ch))
+    mojibake = sum(len(m) for m in MOJIBAKE.findall(rest))
+    rest = MOJIBAKE.sub("", rest)
+    return cid + mojibake + sum(1 for ch in rest if ch == "\ufffd" or not _EXPECTED.match(ch))
 
 
 def garbled_share(text: str) -> float:

@@ -28,6 +28,7 @@ from .clean import (
     cid_count,
     garbled_share,
     is_garbled,
+    readable_cjk_count,
     strip_cid,
 )
 from .contracts import Document, Page, PageRejection, PageReport, QualityReport
@@ -217,11 +218,12 @@ def _screen(raw: list[RawPage], limits: LoadLimits) -> tuple[list[PageText], dic
 
 
 def _page_reports(raw: list[RawPage], cleaned: Cleaned, rejected: dict[int, PageRejection]) -> list[PageReport]:
-    """One report per source page; pages the cleaning left empty count as ``empty``."""
+    """One report per source page; pages the cleaning left empty count as ``empty`` (``image_only`` if they show a picture)."""
     spans = {page.number: (page.start, page.end) for page in _pages(cleaned)}
     reports = []
     for page in raw:
-        reason = rejected.get(page.number) or (None if page.number in spans else "empty")
+        emptied: PageRejection = "image_only" if page.has_images else "empty"  # a scan whose header was dropped
+        reason = rejected.get(page.number) or (None if page.number in spans else emptied)
         if reason:
             detail = _REASONS[reason] + (f" ({page.error})" if page.error else "")
             share = round(cjk_share(page.text), 4)
@@ -233,29 +235,50 @@ def _page_reports(raw: list[RawPage], cleaned: Cleaned, rejected: dict[int, Page
     return reports
 
 
-def _refuse(label: str, kind: str, reports: list[PageReport], text: str, limits: LoadLimits) -> None:
-    """Raise if the document as a whole cannot be reviewed."""
+def _refuse(label: str, kind: str, reports: list[PageReport], text: str, limits: LoadLimits, images: bool) -> None:
+    """Raise if the document as a whole cannot be reviewed; ``images``: some page shows a picture."""
     counts = Counter(r.rejected for r in reports if r.rejected)
     total = len(reports)
     if counts["image_only"] and (not text.strip() or 2 * counts["image_only"] > total):
         pages = f"{counts['image_only']} of {total} pages have" if total > 1 else "its only page has"
-        what = "a scanned PDF" if kind == "pdf" else "scanned pages pasted into a document"
-        raise LoadError(f"{label}: {pages} no text layer, only images: it is {what} and needs OCR first "
-                        "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then load the OCR'd PDF", "no_text_layer")
+        raise _scanned(label, kind, f"{pages} no text layer, only images")
     if counts["garbled"] and (not text.strip() or 2 * counts["garbled"] > total):
         raise _garbled(label, kind)
     if counts["error"] and (not text.strip() or 2 * counts["error"] > total):
         raise LoadError(f"{label}: the pages cannot be read; the file is damaged or truncated: "
                         "download or export it again", "corrupt")
     if not text.strip():
+        if images:
+            raise _scanned(label, kind, "it has no text layer, only images")
         raise LoadError(f"{label}: the file is empty: it contains no text to review", "empty")
     if is_garbled(text, limits.max_garbled_share):
         raise _garbled(label, kind)
+    if limits.expect_chinese:
+        _refuse_thin(label, kind, text, limits, images)
+
+
+def _refuse_thin(label: str, kind: str, text: str, limits: LoadLimits, images: bool) -> None:
+    """Raise if the text is not Chinese, or has fewer readable Chinese characters than a plan needs."""
     letters = sum(1 for ch in text if ch.isalpha())
-    if limits.expect_chinese and letters >= 20 and cjk_share(text) < limits.min_cjk_share:
+    if letters >= 20 and cjk_share(text) < limits.min_cjk_share:
         raise LoadError(f"{label}: only {cjk_share(text):.0%} of its letters are Chinese characters; the plan must be "
                         "Chinese text. If it is, the file is mis-encoded: save it as UTF-8 (or export the PDF "
                         "again with fonts embedded) and retry", "not_chinese")
+    readable = readable_cjk_count(text)
+    if readable >= limits.min_chinese_chars:
+        return
+    if images:
+        raise _scanned(label, kind, f"besides images it has only {readable} readable Chinese characters "
+                                    "(a header or stamp)")
+    raise LoadError(f"{label}: only {readable} readable Chinese characters; a plan needs at least "
+                    f"{limits.min_chinese_chars} to be reviewed. Load the plan's full text, not a title, cover "
+                    "page or fragment", "too_short")
+
+
+def _scanned(label: str, kind: str, found: str) -> LoadError:
+    what = "a scanned PDF" if kind == "pdf" else "scanned pages pasted into a document"
+    return LoadError(f"{label}: {found}: it is {what} and needs OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf), "
+                     "then load the OCR'd PDF", "no_text_layer")
 
 
 def _garbled(label: str, kind: str) -> LoadError:
@@ -266,7 +289,7 @@ def _garbled(label: str, kind: str) -> LoadError:
         cause = ("it was saved in a wrong encoding or copied from a PDF without a Unicode map. "
                  "Save the original as UTF-8 text or DOCX and retry")
     return LoadError(f"{label}: the text is mostly unreadable characters ((cid:…) codes, U+FFFD, control "
-                     f"characters, stray symbols or random rare ideographs): {cause}", "garbled")
+                     f"characters, 锟斤拷-style mojibake, stray symbols or random rare ideographs): {cause}", "garbled")
 
 
 def _warnings(reports: list[PageReport], cleaned: Cleaned) -> list[str]:
@@ -333,7 +356,7 @@ def load(source: str | Path | bytes, *, name: str | None = None, limits: LoadLim
     else:
         cleaned = clean_plain_pages(kept)
     reports = _page_reports(raw, cleaned, rejected)
-    _refuse(label, kind, reports, cleaned.text, limits)
+    _refuse(label, kind, reports, cleaned.text, limits, images=any(page.has_images for page in raw))
     quality = QualityReport(
         pages_total=len(raw),
         pages=reports,

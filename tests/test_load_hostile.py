@@ -142,3 +142,62 @@ def test_a_long_pdf_is_not_refused_for_its_printed_lines(plan_pdf):
     from reviewer.load import LoadLimits
 
     assert load(plan_pdf, limits=LoadLimits(max_paragraphs=10)).text  # PDF lines are not paragraphs
+
+
+# --- too little readable text (item 3) and scans with a text header (item 12) -------
+
+SENTENCE = "以习近平新时代中国特色社会主义思想为指导，推动县域经济高质量发展。"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["云溪县人民政府", "云溪县人民政府\n" + SENTENCE, SENTENCE + "\n" + "锟斤拷" * 2 + "云溪县加快发展新质生产力"],
+    ids=["title_only", "title_and_a_sentence", "mojibake_not_counted"],
+)
+def test_too_little_readable_chinese_is_refused_with_the_minimum(text):
+    with pytest.raises(LoadError) as err:
+        load(text.encode(), name="plan.txt")
+    assert err.value.code == "too_short"
+    assert "at least 50" in str(err.value) and "full text" in str(err.value)
+
+
+def _with_ideographs(n: int) -> str:
+    """Sentences cut right after the ``n``-th ideograph."""
+    text, count = "", 0
+    for ch in SENTENCE * 3:
+        if count == n:
+            return text
+        text += ch
+        count += "\u4e00" <= ch <= "\u9fff"
+    raise AssertionError(n)
+
+
+def test_the_minimum_is_fifty_readable_characters():
+    assert load(_with_ideographs(50).encode(), name="plan.txt").text == _with_ideographs(50)
+    with pytest.raises(LoadError) as err:
+        load(_with_ideographs(49).encode(), name="plan.txt")
+    assert err.value.code == "too_short" and "only 49 readable" in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["锟斤拷" * 100, "云溪县行动方案\n" + "锟斤拷" * 100, SENTENCE + "\n" + "烫烫烫" * 60])
+def test_mojibake_is_garbled_not_a_plan(text):
+    with pytest.raises(LoadError) as err:
+        load(text.encode(), name="plan.txt")
+    assert err.value.code == "garbled" and "锟斤拷" in str(err.value)
+
+
+def test_scan_with_a_running_text_header_is_a_scan_not_empty(tmp_path):
+    """The header repeats on every page, so cleaning drops it as page furniture: nothing but images is left."""
+    make_fixtures.scan_with_text_pdf(tmp_path / "scan.pdf", 3, "云溪县人民政府办公室文件")
+    with pytest.raises(LoadError) as err:
+        load(tmp_path / "scan.pdf")
+    assert err.value.code == "no_text_layer" and "needs OCR" in str(err.value)
+
+
+def test_one_page_scan_with_a_text_stamp_is_a_scan(tmp_path):
+    stamp = "云溪县人民政府办公室二〇二四年三月印发存档"
+    make_fixtures.scan_with_text_pdf(tmp_path / "scan.pdf", 1, stamp)
+    with pytest.raises(LoadError) as err:
+        load(tmp_path / "scan.pdf")
+    assert err.value.code == "no_text_layer" and "needs OCR" in str(err.value)
+    assert "only 20 readable Chinese characters" in str(err.value)
