@@ -152,14 +152,18 @@ def _zip_kind(data: bytes, label: str) -> str:
 
 
 def _looks_like_text(data: bytes) -> bool:
-    """No NUL bytes and decodable as UTF-8 or GB18030."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
+    """Decodable as UTF-8, UTF-16 or GB18030 into text without NUL characters."""
     try:
-        decode_text(data, "")
+        return "\x00" not in decode_text(data, "")[:8192]
     except LoadError:
         return False
-    return True
+
+
+def _binary(label: str, suffix: str) -> LoadError:
+    named = f"although it is named {suffix}: it is another kind of file renamed, or damaged" if suffix else \
+        "of an unknown kind"
+    return LoadError(f"{label}: this is binary data, not text, {named}. Open the plan in the program that made it "
+                     f"and save it as DOCX, PDF or UTF-8 text ({SUPPORTED})", "unsupported_type")
 
 
 def _kind(data: bytes, label: str, suffix: str, warns: list[str]) -> str:
@@ -171,9 +175,10 @@ def _kind(data: bytes, label: str, suffix: str, warns: list[str]) -> str:
     if magic in _ADVICE:
         raise LoadError(f"{label}: unsupported file type: this is {_ADVICE[magic]} ({SUPPORTED})", "unsupported_type")
     if magic is None:
-        if named is None or (named in ("txt", "md") and b"\x00" in data[:8192] and not _looks_like_text(data)):
-            what = suffix or "(binary data)"
-            raise LoadError(f"{label}: unsupported file type {what}; {SUPPORTED}", "unsupported_type")
+        if named is None:
+            raise LoadError(f"{label}: unsupported file type {suffix}; {SUPPORTED}", "unsupported_type")
+        if named in ("txt", "md") and b"\x00" in data[:8192] and not _looks_like_text(data):
+            raise _binary(label, suffix)
         if named in ("pdf", "docx"):
             if not _looks_like_text(data):
                 what = "does not start with %PDF" if named == "pdf" else "is not a Word (zip) package"

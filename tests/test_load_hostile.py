@@ -201,3 +201,35 @@ def test_one_page_scan_with_a_text_stamp_is_a_scan(tmp_path):
         load(tmp_path / "scan.pdf")
     assert err.value.code == "no_text_layer" and "needs OCR" in str(err.value)
     assert "only 20 readable Chinese characters" in str(err.value)
+
+
+# --- text encodings and binaries named .txt (item 12) ---------------------------------
+
+PLAN_TEXT = "一、总体要求\n" + SENTENCE + "\n二、主要目标\n到2026年，全县研发经费投入强度达到2.65%，高新技术企业数量达到60家。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded(encoding):
+    doc = load(PLAN_TEXT.encode(encoding), name="plan.txt")
+    assert doc.text == PLAN_TEXT and doc.format == "txt"
+
+
+def test_utf16_without_bom_and_without_ascii_is_decoded():
+    text = "一、总体要求。" + SENTENCE.replace("，", "、") * 2  # no ASCII, so no NUL bytes to go by
+    assert load(text.encode("utf-16-le"), name="plan.txt").text == text
+
+
+def test_gb18030_is_still_preferred_to_a_utf16_reading():
+    assert load(PLAN_TEXT.encode("gb18030"), name="plan.txt").text == PLAN_TEXT
+
+
+@pytest.mark.parametrize("name", ["plan.txt", "plan.md", "upload"])
+def test_a_binary_named_as_text_is_told_it_is_not_text(name):
+    import random
+
+    rng = random.Random(3)
+    data = b"\x7fELF\x02\x01\x01\x00" + bytes(rng.randrange(256) for _ in range(4000))
+    with pytest.raises(LoadError) as err:
+        load(data, name=name)
+    assert err.value.code == "unsupported_type"
+    assert "binary data, not text" in str(err.value) and "unsupported file type" not in str(err.value)
