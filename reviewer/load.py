@@ -59,6 +59,9 @@ _ADVICE = {
     "zip": "a zip archive: unpack it and load the plan itself",
     "ofd": "an OFD file: export it as PDF",
 }
+_OTHER_SUFFIXES = {".doc", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf", ".odt", ".ofd", ".zip",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+"""Suffixes of files a plan may come as but that are not read: a string ending in one is a path."""
 SUPPORTED = "use PDF, DOCX, TXT, Markdown or HTML"
 
 
@@ -81,13 +84,28 @@ def _read_source(source: str | Path | bytes, name: str | None, limits: LoadLimit
 
 
 def _is_pasted_text(source: str) -> bool:
-    """A string with a line break, or too long for a file name, that names no file."""
+    """A string with a line break, or a long one that names no file and does not look like a path."""
     if "\n" not in source and len(source.encode("utf-8")) <= 255:
         return False
     try:
-        return not Path(source).is_file()
+        if Path(source).is_file():
+            return False
     except (OSError, ValueError):  # not even a valid path
+        pass
+    return "\n" in source or not _looks_like_path(source.strip())
+
+
+def _looks_like_path(text: str) -> bool:
+    """Starts like a path (``/``, ``~``, ``./``, ``C:\\``) or ends in a file suffix."""
+    if text.startswith(("/", "~", "./", "../", ".\\", "\\\\")) or re.match(r"[A-Za-z]:[\\/]", text):
         return True
+    return Path(text).suffix.lower() in (set(_FORMATS) | _OTHER_SUFFIXES) - {""}
+
+
+def _shown(path: Path) -> str:
+    """A path for a message, shortened in the middle if very long."""
+    text = str(path)
+    return text if len(text) <= 120 else f"{text[:60]}…{text[-40:]}"
 
 
 def _read_file(path: Path, limits: LoadLimits) -> bytes:
@@ -97,7 +115,9 @@ def _read_file(path: Path, limits: LoadLimits) -> bytes:
     except (OSError, ValueError):
         exists = is_file = False
     if not exists:
-        raise LoadError(f"{path}: file not found; check the path", "not_found")
+        too_long = max((len(part.encode("utf-8")) for part in path.parts), default=0) > 255
+        why = " (a file or folder name is longer than the 255 bytes a name may have)" if too_long else ""
+        raise LoadError(f"{_shown(path)}: file not found{why}; check the path", "not_found")
     if not is_file:
         raise LoadError(f"{path}: is a folder, not a file; give the plan file itself", "not_found")
     size = path.stat().st_size

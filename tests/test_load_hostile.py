@@ -233,3 +233,29 @@ def test_a_binary_named_as_text_is_told_it_is_not_text(name):
         load(data, name=name)
     assert err.value.code == "unsupported_type"
     assert "binary data, not text" in str(err.value) and "unsupported file type" not in str(err.value)
+
+
+# --- long paths (item 13) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/tmp/" + "云溪县规划" * 20 + ".pdf", "规划文件" * 30 + ".docx", "./plans/" + "x" * 300 + "/plan.txt", "~/" + "方案" * 50],
+    ids=["absolute", "relative_name", "long_folder", "home"],
+)
+def test_a_long_path_that_names_no_file_is_a_path_error_not_pasted_text(path):
+    assert len(path.encode()) > 255
+    with pytest.raises(LoadError) as err:
+        load(path)
+    assert err.value.code == "not_found" and "file not found" in str(err.value)
+    assert len(str(err.value)) < 300  # the path is shortened in the message
+
+
+def test_a_name_over_255_bytes_is_explained(tmp_path):
+    with pytest.raises(LoadError) as err:
+        load(tmp_path / ("规划" * 50 + ".pdf"))
+    assert "255 bytes" in str(err.value)
+
+
+def test_long_pasted_text_without_a_line_break_is_still_text():
+    assert load(SENTENCE * 10).source == "pasted text"
