@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import DictionaryObject
 
-from .clean import stray_space_ratio
+from .textquality import stray_space_ratio
 
 LoadCode = Literal[
     "not_found", "unreadable", "unsupported_type", "empty", "too_large", "too_many_pages",

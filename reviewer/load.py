@@ -19,18 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 
-from .clean import (
-    Cleaned,
-    PageText,
-    cjk_share,
-    clean_pdf_pages,
-    clean_plain_pages,
-    cid_count,
-    garbled_share,
-    is_garbled,
-    readable_cjk_count,
-    strip_cid,
-)
+from .clean import Cleaned, PageText, clean_pdf_pages, clean_plain_pages
 from .contracts import Document, Page, PageRejection, PageReport, QualityReport
 from .formats import (
     LoadError,
@@ -45,6 +34,7 @@ from .formats import (
 )
 from .formats_docx import docx_pages
 from .formats_html import html_pages
+from .textquality import cid_count, cjk_share, garbled_share, is_garbled, readable_cjk_count, strip_cid
 
 
 _FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
