@@ -25,8 +25,8 @@ _BREAK_BEFORE = re.compile(r"(?:page-)?break-before\s*:\s*(?:always|page)", re.I
 _BREAK_AFTER = re.compile(r"(?:page-)?break-after\s*:\s*(?:always|page)", re.I)
 
 _HIDING = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*0*\.?0*\s*(?:;|!|$)"
-    r"|(?:text-indent|left|top|margin-left)\s*:\s*-\d{3,}",
+    r"display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|opacity\s*:\s*(?:0+(?:\.0*)?|\.0+)\s*(?:;|!|$)"
+    r"|(?<![-\w])(?:text-indent|left|top|margin-left)\s*:\s*-\d{4,}",  # moved off-screen (-9999px)
     re.I,
 )
 _FONT_SIZE = re.compile(r"font-size\s*:\s*(\d*\.?\d+)\s*(px|pt|em|rem|%)?", re.I)
@@ -35,7 +35,6 @@ _TINY = {"px": 2.0, "pt": 2.0, "em": 0.2, "rem": 0.2, "%": 20.0, "": 0.5}
 _WHITE = r"(?:#fff(?:fff)?\b|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255\b)"
 _WHITE_TEXT = re.compile(rf"(?<![-\w])color\s*:\s*{_WHITE}", re.I)
 _BACKGROUND = re.compile(rf"background(?:-color)?\s*:\s*(?!{_WHITE}|transparent|none|inherit|initial|unset)\S", re.I)
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"[a-z0-9]*([.#])([\w-]+)", re.I)
 
 
@@ -46,7 +45,8 @@ class _Visibility:
         self.rules: dict[tuple[str, str], str] = {}
         self.dropped: list[str] = []
         for sheet in root.iter("style"):
-            for selectors, body in _RULE.findall(sheet.text or ""):
+            for rule in (sheet.text or "").split("}"):  # split, not a regex: linear on any input
+                selectors, _, body = rule.rpartition("{")
                 for selector in selectors.split(","):
                     if simple := _SIMPLE_SELECTOR.fullmatch(selector.strip()):
                         key = (simple.group(1), simple.group(2))

@@ -259,3 +259,13 @@ def test_a_name_over_255_bytes_is_explained(tmp_path):
 
 def test_long_pasted_text_without_a_line_break_is_still_text():
     assert load(SENTENCE * 10).source == "pasted text"
+
+
+def test_hostile_css_costs_linear_time():
+    import time
+
+    style = "a" * 400_000 + "{" * 2 + " opacity:" + "0" * 200_000 + "x"
+    html = f"<html><head><style>{style}</style></head><body><p style='opacity:{'0' * 200_000}x'>{SENTENCE * 3}</p>"
+    started = time.perf_counter()
+    doc = load(html.encode(), name="plan.html")
+    assert SENTENCE in doc.text and time.perf_counter() - started < 5
