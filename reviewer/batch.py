@@ -1,8 +1,20 @@
-"""Batch review: many plans into one folder, resumable, with a plan × check table."""
+"""Batch review: many plans into one folder, resumable, with a plan × check table.
+
+The output folder keeps a state file (:data:`STATE_FILE`) with, for every plan ever reviewed
+into it, the plan's path, its output name, the SHA-256 of its content, the settings key
+(:meth:`Reviewer.config_key`) and whether it failed. A plan is skipped only when its content
+and the settings are unchanged and its report is still there; an edited plan is reviewed
+again. Plans with the same file name from different folders get distinct output names, kept
+from run to run. ``summary.csv``/``.xlsx`` are rebuilt each run from every plan in the folder,
+failed ones with their reason.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import itertools
+import os
 import time
 from pathlib import Path
 from typing import Callable, Literal
@@ -17,6 +29,10 @@ from .pipeline import ProgressFn, Reviewer
 from .render import summary_rows, to_docx, to_json, to_markdown
 
 PLAN_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"}
+STATE_FILE = ".reviewer-batch.json"
+"""The batch state kept in the output folder."""
+TABLE_EXTRAS = ("status", "report", "error")
+"""Columns after the plan × check columns of the summary table."""
 
 
 class BatchItem(BaseModel):
@@ -24,7 +40,7 @@ class BatchItem(BaseModel):
 
     source: str
     status: Literal["reviewed", "skipped", "error"]
-    """``skipped``: a report made with the same settings was already in the output folder."""
+    """``skipped``: the same content was already reviewed with the same settings into the output folder."""
     outputs: list[str] = Field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
@@ -42,34 +58,83 @@ class BatchResult(BaseModel):
         return [i for i in self.items if i.status == "error"]
 
 
+class Entry(BaseModel):
+    """One plan in the batch state."""
+
+    source: str
+    """The plan's absolute path."""
+    name: str
+    """Output base name: ``<name>.json`` and ``<name>.md``/``.docx`` in the output folder."""
+    sha256: str = ""
+    config_key: str = ""
+    error: str | None = None
+    """Why the last review failed; None if it succeeded."""
+
+
+class BatchState(BaseModel):
+    """Every plan reviewed into an output folder, by absolute path."""
+
+    version: int = 1
+    plans: dict[str, Entry] = Field(default_factory=dict)
+
+    @classmethod
+    def read(cls, outdir: Path) -> "BatchState":
+        """The folder's state; empty if there is none or it is unreadable (every plan is then reviewed)."""
+        try:
+            return cls.model_validate_json((outdir / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValidationError, ValueError):
+            return cls()
+
+    def write(self, outdir: Path) -> None:
+        """Replace the state file atomically, so a killed batch leaves the old or the new state."""
+        temporary = outdir / f"{STATE_FILE}.tmp"
+        temporary.write_text(self.model_dump_json(indent=1), encoding="utf-8")
+        os.replace(temporary, outdir / STATE_FILE)
+
+
 def expand(paths: list[Path]) -> list[Path]:
-    """Files to review: the given files, and plan files found under given folders."""
+    """Files to review: the given files, and plan files found under given folders (each file once)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES)
         else:
             files.append(path)
-    return files
+    return list({str(f.resolve()): f for f in files}.values())
 
 
-def _stems(files: list[Path]) -> list[str]:
-    seen: dict[str, int] = {}
-    stems = []
-    for f in files:
-        n = seen.get(f.stem, 0)
-        seen[f.stem] = n + 1
-        stems.append(f.stem if n == 0 else f"{f.stem}-{n + 1}")
-    return stems
+def _names(files: list[Path], state: BatchState) -> dict[str, str]:
+    """Absolute path → output name: kept from the state, else the stem, else ``<folder>-<stem>``, else ``<stem>-N``.
+
+    Names are compared case-insensitively, as on the file systems of Windows and macOS.
+    """
+    taken = {Path(STATE_FILE).stem.casefold(), "summary"} | {e.name.casefold() for e in state.plans.values()}
+    names = {source: entry.name for source, entry in state.plans.items()}
+    for file in files:
+        source = str(file.resolve())
+        if source in names:
+            continue
+        stem = file.stem or "plan"
+        candidates = itertools.chain([stem, f"{file.resolve().parent.name}-{stem}"], (f"{stem}-{n}" for n in itertools.count(2)))
+        names[source] = next(c for c in candidates if c.casefold() not in taken)
+        taken.add(names[source].casefold())
+    return names
 
 
-def _previous(path: Path, key: str) -> Report | None:
-    """A report already written with the same settings key, if any."""
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stored(base: Path) -> Report | None:
+    """The report written at ``base.json``, if it is there and readable."""
     try:
-        report = Report.model_validate_json(path.read_text(encoding="utf-8"))
+        return Report.model_validate_json(base.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValidationError, ValueError):
         return None
-    return report if report.run.config_key == key else None
 
 
 def write_report(report: Report, base: Path, fmt: str) -> list[str]:
@@ -85,15 +150,24 @@ def write_report(report: Report, base: Path, fmt: str) -> list[str]:
     return [str(o) for o in outputs]
 
 
-def write_tables(reports: list[Report], outdir: Path) -> list[str]:
-    """The plan × check table as CSV (UTF-8 with BOM, for Excel) and XLSX."""
+def write_tables(reports: list[Report], outdir: Path, failures: list[tuple[str, str, str]] | None = None,
+                 names: list[str] | None = None) -> list[str]:
+    """The plan × check table as CSV (UTF-8 with BOM, for Excel) and XLSX.
+
+    ``failures`` are (plan, reason, output name) triples listed after the reviewed plans; ``names``
+    are the reports' output names, which tell apart plans of the same name from different folders.
+    """
     rows = summary_rows(reports)
+    for i, row in enumerate(rows):
+        row.update(status="reviewed", report=names[i] if names else "", error="")
+    rows += [{"plan": plan, "title": "", "status": "failed", "report": name, "error": reason}
+             for plan, reason, name in failures or []]
     if not rows:
         return []
-    columns = list(rows[0])
+    columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c not in TABLE_EXTRAS] + list(TABLE_EXTRAS)
     csv_path, xlsx_path = outdir / "summary.csv", outdir / "summary.xlsx"
     with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
+        writer = csv.DictWriter(f, fieldnames=columns, restval="")
         writer.writeheader()
         writer.writerows(rows)
     from openpyxl import Workbook
@@ -108,34 +182,62 @@ def write_tables(reports: list[Report], outdir: Path) -> list[str]:
     return [str(csv_path), str(xlsx_path)]
 
 
+def _summary(outdir: Path, state: BatchState) -> list[str]:
+    """Rebuild the tables from every plan in the folder's state, failures included."""
+    reports: list[Report] = []
+    names: list[str] = []
+    failures: list[tuple[str, str, str]] = []
+    for source, entry in sorted(state.plans.items()):
+        report = None if entry.error else _stored(outdir / entry.name)
+        if report is not None:
+            reports.append(report)
+            names.append(entry.name)
+        else:
+            failures.append((Path(source).name, entry.error or "its report is missing from the output folder", entry.name))
+    return write_tables(reports, outdir, failures, names)
+
+
+def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: str,
+                progress: ProgressFn | None) -> BatchItem:
+    """Review one plan into ``base``, or skip it if its content and the settings are unchanged; update ``entry``."""
+    started = time.perf_counter()
+    try:
+        digest = _sha256(path)
+        if digest == entry.sha256 and entry.config_key == reviewer.config_key() and not entry.error:
+            if (done := _stored(base)) is not None:
+                missing = fmt != "json" and not base.with_suffix(f".{fmt}").exists()
+                outputs = write_report(done, base, fmt) if missing else [str(base.with_suffix(".json"))]
+                return BatchItem(source=str(path), status="skipped", outputs=outputs)
+        report = reviewer.review(path, progress=progress)
+        outputs = write_report(report, base, fmt)
+    except (LoadError, LLMError, ModelError, OSError) as exc:
+        entry.error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one bad plan must not stop the batch
+        entry.error = f"{type(exc).__name__}: {exc}"
+    else:
+        entry.sha256, entry.config_key, entry.error = digest, reviewer.config_key(), None
+        return BatchItem(source=str(path), status="reviewed", outputs=outputs,
+                         seconds=round(time.perf_counter() - started, 2))
+    entry.sha256 = entry.config_key = ""
+    return BatchItem(source=str(path), status="error", error=entry.error)
+
+
 def review_batch(
     paths: list[Path], outdir: Path, reviewer: Reviewer, *, fmt: str = "md",
     on_item: Callable[[int, int, Path], None] | None = None, progress: ProgressFn | None = None,
 ) -> BatchResult:
-    """Review every plan, skip those already done with the same settings, keep going past failures."""
+    """Review every plan, skip those already done with the same content and settings, keep going past failures."""
     outdir.mkdir(parents=True, exist_ok=True)
     files = expand(paths)
-    key = reviewer.config_key()
+    state = BatchState.read(outdir)
+    names = _names(files, state)
     items: list[BatchItem] = []
-    reports: list[Report] = []
-    for i, (path, stem) in enumerate(zip(files, _stems(files)), 1):
+    for i, path in enumerate(files, 1):
         if on_item:
             on_item(i, len(files), path)
-        base = outdir / stem
-        if (done := _previous(base.with_suffix(".json"), key)) is not None:
-            reports.append(done)
-            items.append(BatchItem(source=str(path), status="skipped", outputs=[str(base.with_suffix(".json"))]))
-            continue
-        started = time.perf_counter()
-        try:
-            report = reviewer.review(path, progress=progress)
-        except (LoadError, LLMError, ModelError) as exc:
-            items.append(BatchItem(source=str(path), status="error", error=str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad plan must not stop the batch
-            items.append(BatchItem(source=str(path), status="error", error=f"{type(exc).__name__}: {exc}"))
-            continue
-        reports.append(report)
-        items.append(BatchItem(source=str(path), status="reviewed", outputs=write_report(report, base, fmt),
-                               seconds=round(time.perf_counter() - started, 2)))
-    return BatchResult(items=items, tables=write_tables(reports, outdir))
+        source = str(path.resolve())
+        entry = state.plans.get(source) or Entry(source=source, name=names[source])
+        items.append(_review_one(path, outdir / entry.name, entry, reviewer, fmt, progress))
+        state.plans[source] = entry
+        state.write(outdir)  # after each plan: a killed batch resumes from here
+    return BatchResult(items=items, tables=_summary(outdir, state))

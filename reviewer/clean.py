@@ -1,12 +1,12 @@
-"""Clean stage: repair text extracted from Chinese PDFs and measure text quality.
+"""Clean stage: repair text extracted from Chinese PDFs and typed text.
 
 pypdf breaks Chinese lines mid-sentence, puts spaces between CJK characters and
 around full-width punctuation, splits numbers ("2. 65%", "1 187 万") and keeps
 running headers, footers and page numbers. :func:`clean_pdf_pages` undoes that
 while recording where each page starts in the cleaned text;
 :func:`clean_plain_pages` is the light pass for text a person typed (DOCX, HTML,
-TXT). The quality measures (:func:`cjk_share`, :func:`garbled_share`,
-:func:`stray_space_ratio`) feed the load stage's quality gate.
+TXT). The quality measures that feed the load stage's quality gate live in
+:mod:`reviewer.textquality`, the heading markers in :mod:`reviewer.headings`.
 """
 
 from __future__ import annotations
@@ -18,28 +18,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-# --- character classes -------------------------------------------------------
-
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-"""Ideographs: unified, extension A–H and compatibility."""
-FW_PUNCT = (
-    "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-    "\u2014\u2015\u2018\u2019\u201c\u201d\u2026\u00b7\u2e3a"
+# The text-quality measures and heading markers lived here first and are re-exported for callers.
+from .headings import heading_rank, heading_title, is_caption
+from .textquality import (
+    CJK, CJK_RE, CLOSING, FW_PUNCT, MIN_COMMON_CJK, MOJIBAKE, OPENING, SPACE_RUN, SPACES, TERMINAL, StraySpaces,
+    cid_count, cjk_share, common_cjk_share, display_width, garbled_count, garbled_share, is_garbled, is_wide,
+    readable_cjk_count, strip_cid, stray_space_ratio,
 )
-"""Full-width (CJK) punctuation, including the curly quotes, dash and ellipsis Chinese uses."""
-CLOSING = "，。、；：？！）》」』】〕〗〉”’…％"
-"""Punctuation that never takes a space before it in Chinese."""
-OPENING = "（《「『【〔〖〈“‘"
-"""Punctuation that never takes a space after it in Chinese."""
-SPACES = " \t\u00a0\u2002-\u200a\u202f\u205f\u3000"
-TERMINAL = "。！？；：…"
-"""Characters that may end a paragraph."""
 
-_CJK_RE = re.compile(f"[{CJK}]")
-_WIDE_RE = re.compile(f"[{CJK}{FW_PUNCT}]")
-_SPACE_RUN = re.compile(f"[{SPACES}]+")
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_CID_RE = re.compile(r"\(cid:\d+\)")
 
 
 def _compat_table() -> dict[int, str]:
@@ -52,156 +39,12 @@ def _compat_table() -> dict[int, str]:
     for lo, hi in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF)):
         for code in range(lo, hi + 1):
             norm = unicodedata.normalize("NFKC", chr(code))
-            if len(norm) == 1 and norm != chr(code) and _CJK_RE.match(norm):
+            if len(norm) == 1 and norm != chr(code) and CJK_RE.match(norm):
                 table[code] = norm
     return table
 
 
 _COMPAT = _compat_table()
-
-
-def is_wide(ch: str) -> bool:
-    """Whether ``ch`` is a CJK ideograph or full-width punctuation."""
-    return bool(_WIDE_RE.match(ch))
-
-
-def display_width(text: str) -> int:
-    """Width in half-em cells: CJK and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-# --- quality measures --------------------------------------------------------
-
-
-class StraySpaces(NamedTuple):
-    """Stray spaces between CJK text, counted against the number of CJK characters."""
-
-    stray: int
-    """Places where a CJK character or full-width punctuation mark is followed by spaces and
-    then another CJK character or full-width punctuation mark."""
-    cjk: int
-    """CJK ideographs in the text."""
-
-    @property
-    def ratio(self) -> float:
-        """Stray spaces per CJK character."""
-        return self.stray / self.cjk if self.cjk else 0.0
-
-
-def stray_space_ratio(text: str) -> StraySpaces:
-    """Count stray spaces inside Chinese text ("中央 政府", "资源， 彰显", "研究 ［3］")."""
-    stray = len(re.findall(f"[{CJK}{FW_PUNCT}][{SPACES}]+(?=[{CJK}{FW_PUNCT}])", text))
-    return StraySpaces(stray, len(_CJK_RE.findall(text)))
-
-
-def cjk_share(text: str) -> float:
-    """Share of CJK ideographs among the letters of ``text`` (digits, punctuation and spaces excluded)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return 0.0
-    return sum(1 for ch in letters if _CJK_RE.match(ch)) / len(letters)
-
-
-_EXPECTED = re.compile(
-    f"[\t\n\f\r -~{CJK}{FW_PUNCT}\u00a0-\u00ff\u0391-\u03c9\u2000-\u2bff\u2e80-\u2fdf"
-    "\u3040-\u30ff\u3100-\u312f\u3200-\u33ff\ufe30-\ufe4f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]"
-)
-
-
-def garbled_count(text: str) -> int:
-    """Count extraction garbage: ``(cid:N)`` runs, U+FFFD, private-use, control and stray-script characters.
-
-    A Chinese plan uses ideographs, ASCII, CJK and general punctuation and common
-    symbols; glyph ids misread as code points (a font without a Unicode map) land in
-    Latin Extended, IPA, Cyrillic, control ranges and so on.
-    """
-    cid = sum(len(m) for m in _CID_RE.findall(text))
-    rest = _CID_RE.sub("", text)
-    return cid + sum(1 for ch in rest if ch == "\ufffd" or not _EXPECTED.match(ch))
-
-
-def garbled_share(text: str) -> float:
-    """Share of garbage characters among the non-space characters of ``text``."""
-    visible = len(_SPACE_RUN.sub("", text).replace("\n", ""))
-    return garbled_count(text) / visible if visible else 0.0
-
-
-def _in_gb2312(ch: str) -> bool:
-    try:
-        return len(ch.encode("gb2312")) == 2
-    except UnicodeEncodeError:
-        return False
-
-
-def common_cjk_share(text: str) -> float:
-    """Share of the ideographs in ``text`` that are among GB2312's 6,763 common ones.
-
-    Simplified Chinese prose scores about 1.0 and Traditional about 0.65; a font whose
-    Unicode map is wrong turns text into random ideographs, which score about 0.3.
-    """
-    ideographs = _CJK_RE.findall(text)
-    return sum(map(_in_gb2312, ideographs)) / len(ideographs) if ideographs else 1.0
-
-
-MIN_COMMON_CJK = 0.5
-"""Below this :func:`common_cjk_share` (with at least 50 ideographs) text counts as garbled."""
-
-
-def is_garbled(text: str, max_share: float) -> bool:
-    """Whether ``text`` is mostly garbage characters, or ideographs too rare to be real prose."""
-    if garbled_share(text) > max_share:
-        return True
-    return len(_CJK_RE.findall(text)) >= 50 and common_cjk_share(text) < MIN_COMMON_CJK
-
-
-# --- headings ----------------------------------------------------------------
-
-_NUM_CN = "一二三四五六七八九十百零〇两"
-_ARTICLE = re.compile(f"第[{_NUM_CN}\\d]+([章编节条])")
-_ARTICLE_RANK = {"章": 0, "编": 0, "节": 1, "条": 3}
-_HEADINGS: list[tuple[int, re.Pattern[str]]] = [
-    (2, re.compile(f"[{_NUM_CN}]+[、．]")),
-    (2, re.compile(f"\\d{{1,2}}(?:\u3000+| {{2,}})(?=[{CJK}])")),
-    (4, re.compile(f"[（(][{_NUM_CN}]+[）)]")),
-    (4, re.compile(f"\\d{{1,2}}\\.\\d{{1,2}}(?:\u3000+| {{2,}})(?=[{CJK}])")),
-    (5, re.compile(r"\d{1,2}[.．、](?!\d)")),
-    (6, re.compile(r"[（(]\d{1,2}[）)]|\d{1,2}[)）]")),
-    (7, re.compile("[\u2460-\u2473]")),
-]
-"""Heading markers of Chinese plans and their rank (0 = outermost): 第X章 0, 第X节 1,
-一、 and academic "1　" 2, 第X条 3, （一） and "1.1" 4, "1." / "1、" 5, （1） / "1）" 6, ① 7."""
-
-
-def heading_rank(line: str) -> int | None:
-    """Rank of the heading marker ``line`` starts with (0 = chapter), or None if it is body text.
-
-    第X章/节/条 count only when followed by a space, the end of the line or a short
-    title, so that a line starting "第三条规定的情形，……" stays body text.
-    """
-    text = line.lstrip(SPACES)
-    article = _ARTICLE.match(text)
-    if article:
-        rest = text[article.end() :]
-        titled = not rest or rest[0] in SPACES or (len(rest) <= 20 and not re.search("[，。；：]", rest))
-        return _ARTICLE_RANK[article.group(1)] if titled else None
-    return next((rank for rank, pattern in _HEADINGS if pattern.match(text)), None)
-
-
-def heading_title(line: str, limit: int = 40) -> str:
-    """A heading line's title: up to its first sentence end, at most ``limit`` characters."""
-    text = line.strip(SPACES + "\n")
-    for i, ch in enumerate(text):
-        if ch in "。；：！？" and i > 0:
-            return text[:i][:limit]
-    return text[:limit]
-
-
-_CAPTION = re.compile(f"(?:图|表|附表|附图)[{SPACES}]*\\d+(?:[-.]\\d+)?(?:[{SPACES}]|$)")
-
-
-def _is_caption(line: str) -> bool:
-    return bool(_CAPTION.match(line))
 
 
 # --- line-level repairs ------------------------------------------------------
@@ -226,7 +69,7 @@ def fix_spacing(line: str) -> str:
     """
     out: list[str] = []
     pos = 0
-    for m in _SPACE_RUN.finditer(line):
+    for m in SPACE_RUN.finditer(line):
         out.append(line[pos : m.start()])
         pos = m.end()
         if m.start() == 0 or m.end() == len(line):
@@ -266,16 +109,6 @@ def repair_numbers(line: str) -> str:
 def normalise_chars(text: str) -> str:
     """Remove zero-width characters and map radical look-alikes to ideographs (⼈ → 人)."""
     return text.translate(_ZERO_WIDTH).translate(_COMPAT)
-
-
-def cid_count(text: str) -> int:
-    """Number of ``(cid:N)`` codes in ``text``."""
-    return len(_CID_RE.findall(text))
-
-
-def strip_cid(text: str) -> str:
-    """Remove ``(cid:N)`` runs: glyph ids without a Unicode mapping carry no text."""
-    return _CID_RE.sub("", text)
 
 
 # --- pages -------------------------------------------------------------------
@@ -338,7 +171,7 @@ def is_page_number(line: str) -> bool:
 
 
 def _furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", _SPACE_RUN.sub("", text))
+    return re.sub(r"\d+", "#", SPACE_RUN.sub("", text))
 
 
 def _may_be_furniture(line: _Line) -> bool:
@@ -417,7 +250,7 @@ def _breaks(prev: _Line, cur: _Line, ref: int, full: int, blanks_matter: bool) -
     """
     width = display_width(prev.text)
     ends = _ends_sentence(prev.text)
-    if cur.indent or cur.rank is not None or _is_caption(cur.text) or _is_caption(prev.text):
+    if cur.indent or cur.rank is not None or is_caption(cur.text) or is_caption(prev.text):
         return True
     if prev.rank is not None:
         return _heading_ends(prev, cur, width, full)

@@ -1,41 +1,32 @@
-"""Source formats: the load stage's errors and limits, and page extraction for PDF, DOCX, HTML and text.
+"""Source formats: the load stage's errors and limits, and page extraction for PDF and text.
 
 Each reader turns file bytes into raw pages (:class:`RawPage`) or raises :class:`LoadError`
 with a code and a message that says what to do; :mod:`reviewer.load` cleans the pages and
-applies the quality gate.
+applies the quality gate. The DOCX and HTML readers are :mod:`reviewer.formats_docx` and
+:mod:`reviewer.formats_html`.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
-import docx
-import lxml.etree
-import lxml.html
-from docx.document import Document as WordDocument
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from pydantic import BaseModel, ConfigDict
 from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import DictionaryObject
 
-from .clean import (
-    fix_spacing,
-    stray_space_ratio,
-)
+from .textquality import stray_space_ratio
 
 LoadCode = Literal[
     "not_found", "unreadable", "unsupported_type", "empty", "too_large", "too_many_pages",
-    "encrypted", "corrupt", "no_text_layer", "garbled", "not_chinese", "bad_encoding", "invalid",
+    "encrypted", "corrupt", "no_text_layer", "garbled", "not_chinese", "bad_encoding", "too_short", "invalid",
 ]
+MB = 1024 * 1024
 
 
 class LoadError(ValueError):
@@ -56,12 +47,23 @@ class LoadLimits(BaseModel):
     """Largest file accepted."""
     max_pages: int = 300
     """Most pages accepted (PDF pages; explicit page breaks elsewhere)."""
+    max_unpacked_bytes: int = 100 * MB
+    """Largest total uncompressed size of a Word file's parts, pictures included (checked before unpacking)."""
+    max_xml_bytes: int = 30 * MB
+    """Largest total uncompressed size of a Word file's XML parts: its text and formatting."""
+    max_chars: int = 150_000
+    """Most characters of extracted text: about 100 dense pages (a county or city plan has 5,000–50,000)."""
+    max_paragraphs: int = 5_000
+    """Most paragraphs (non-empty lines) of extracted text."""
     max_garbled_share: float = 0.3
     """A page with more unreadable characters than this is dropped; a document, refused."""
     min_cjk_share: float = 0.3
     """A document whose letters are less Chinese than this is refused (when ``expect_chinese``)."""
     expect_chinese: bool = True
     """Plans are Chinese: a document without Chinese text is mis-encoded or the wrong file."""
+    min_chinese_chars: int = 50
+    """Fewest readable Chinese characters (mojibake such as 锟斤拷 not counted) a plan must have
+    (when ``expect_chinese``): below it the load refuses, since no check could be judged."""
 
 
 class RawPage(NamedTuple):
@@ -73,29 +75,93 @@ class RawPage(NamedTuple):
     error: str | None = None
 
 
+PAGE_BREAK = "\f"
+"""Marks a page break inside the text stream of a DOCX or HTML file."""
+
 
 def too_large(label: str, size: int, limits: LoadLimits) -> LoadError:
-    mb = 1024 * 1024
     return LoadError(
-        f"{label}: {size / mb:.1f} MB is over the {limits.max_bytes / mb:.0f} MB limit; "
+        f"{label}: {size / MB:.1f} MB is over the {limits.max_bytes / MB:.0f} MB limit; "
         "remove annexes and images or split the plan, then load the main text",
         "too_large",
     )
 
 
+def over_limit(label: str, what: str, limit: str) -> LoadError:
+    """A refusal that names the limit, e.g. ``over_limit(label, "210,000 characters of text", "150,000 characters")``."""
+    return LoadError(f"{label}: {what} is over the limit of {limit}; remove annexes or split the plan, "
+                     "then load the main text", "too_large")
+
+
+def check_text_size(label: str, pages: list[RawPage], limits: LoadLimits, *, lines_are_paragraphs: bool) -> None:
+    """Refuse extracted text with more characters (or paragraphs) than the limits, before it is cleaned."""
+    chars = sum(len(page.text) for page in pages)
+    if chars > limits.max_chars:
+        raise over_limit(label, f"{chars:,} characters of text", f"{limits.max_chars:,} characters")
+    if not lines_are_paragraphs:
+        return
+    paragraphs = sum(1 for page in pages for line in page.text.split("\n") if line.strip())
+    if paragraphs > limits.max_paragraphs:
+        raise over_limit(label, f"{paragraphs:,} paragraphs", f"{limits.max_paragraphs:,} paragraphs")
+
+
+
+def _plausibility(text: str) -> float:
+    """Share of a text's first 2,000 characters that a Chinese plan is made of: ASCII and GB2312 characters."""
+
+    def usual(ch: str) -> bool:
+        if ch.isascii():
+            return ch.isprintable() or ch in "\t\n\r\f"
+        try:
+            return len(ch.encode("gb2312")) == 2
+        except UnicodeEncodeError:
+            return False
+
+    sample = text[:2000]
+    return sum(map(usual, sample)) / len(sample) if sample else 0.0
+
+
+MIN_UTF16_PLAUSIBILITY = 0.8
+"""A file without a BOM is read as UTF-16 only if this much of it then looks like Chinese text."""
+
 
 def decode_text(data: bytes, source: str) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 or BOM-less UTF-16.
+
+    Without a BOM, UTF-16 is a guess: it is taken when it reads as Chinese text better than GB18030 does.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
     else:
-        encodings = ("utf-8-sig", "gb18030")
+        encodings = ("utf-8-sig",)
     for encoding in encodings:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise LoadError(f"{source}: not UTF-8 or GB18030 text; save it as UTF-8 and try again", "bad_encoding")
+    candidates: list[tuple[float, bool, str]] = []
+    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text)
+        if encoding == "gb18030" or score >= MIN_UTF16_PLAUSIBILITY:
+            candidates.append((score, encoding == "gb18030", text))  # a tie goes to GB18030
+    if candidates:
+        return max(candidates)[2]
+    raise LoadError(f"{source}: not UTF-8, UTF-16 or GB18030 text; save it as UTF-8 and try again", "bad_encoding")
+
+
+def hidden_warning(dropped: list[str], where: str) -> str | None:
+    """The quality warning for hidden text left out of the plan text, or None."""
+    texts = [t.strip() for t in dropped if t.strip()]
+    if not texts:
+        return None
+    shown = "; ".join(f"“{t[:30]}”" for t in list(dict.fromkeys(texts))[:3])
+    return (f"left out {sum(map(len, texts))} characters of hidden text ({where}), such as {shown}: a reader "
+            "does not see it, so it is not treated as plan text or evidence")
+
 
 # --- PDF ---------------------------------------------------------------------
 
@@ -130,40 +196,48 @@ def _open_pdf(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
+    except DependencyError as exc:  # pypdf tries the empty password on opening an AES file
+        raise _needs_cryptography(label) from exc
     except Exception as exc:  # pypdf raises many types on damaged files
-        raise LoadError(f"{label}: the PDF is damaged or truncated and cannot be opened ({_brief(exc)}); "
+        raise LoadError(f"{label}: the PDF is damaged or truncated and cannot be opened ({brief(exc)}); "
                         "download or export it again", "corrupt") from exc
     if encrypted:
         _decrypt(reader, label, warns)
     try:
         count = len(reader.pages)
     except Exception as exc:
-        raise LoadError(f"{label}: the PDF's page list is damaged ({_brief(exc)}); export it again", "corrupt") from exc
+        raise LoadError(f"{label}: the PDF's page list is damaged ({brief(exc)}); export it again", "corrupt") from exc
     if count > limits.max_pages:
         raise LoadError(f"{label}: {count} pages is over the {limits.max_pages}-page limit; "
                         "remove annexes or split the plan, then load the main text", "too_many_pages")
     return reader
 
 
+_UNLOCK = ("remove the password: open it with the password and save or print an unprotected copy "
+           "(e.g. qpdf --decrypt), then load that copy")
+
+
+def _needs_cryptography(label: str) -> LoadError:
+    return LoadError(f"{label}: the PDF is encrypted with AES, which needs the 'cryptography' package "
+                     f"(pip install cryptography); install it, or {_UNLOCK}", "encrypted")
+
+
 def _decrypt(reader: PdfReader, label: str, warns: list[str]) -> None:
     """Open a PDF that has only an owner password; refuse one that needs a password to read."""
-    advice = ("remove the password: open it with the password and save or print an unprotected copy "
-              "(e.g. qpdf --decrypt), then load that copy")
     try:
         opened = reader.decrypt("")
     except DependencyError as exc:
-        raise LoadError(f"{label}: the PDF is encrypted with AES, which needs the 'cryptography' package; "
-                        f"install it, or {advice}", "encrypted") from exc
+        raise _needs_cryptography(label) from exc
     except Exception as exc:
-        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({_brief(exc)}); {advice}",
+        raise LoadError(f"{label}: the PDF is encrypted and could not be opened ({brief(exc)}); {_UNLOCK}",
                         "encrypted") from exc
     if not opened:
-        raise LoadError(f"{label}: the PDF is password-protected; {advice}", "encrypted")
+        raise LoadError(f"{label}: the PDF is password-protected; {_UNLOCK}", "encrypted")
     warns.append("the PDF is encrypted with an owner password only (copying or printing restricted); "
                  "it was read without one")
 
 
-def _brief(exc: BaseException) -> str:
+def brief(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 
@@ -192,289 +266,23 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
     """Extract the text of each page; a page that fails is recorded, not fatal."""
     with _pypdf_messages(warns):
         reader = _open_pdf(data, label, limits, warns)
-        pages = []
+        pages: list[RawPage] = []
+        chars = 0
         for number in range(1, len(reader.pages) + 1):
+            if chars > limits.max_chars:  # stop extracting: the text is refused anyway
+                raise over_limit(label, f"{chars:,} characters of text in the first {number - 1} pages alone",
+                                 f"{limits.max_chars:,} characters")
             try:
                 page: PageObject = reader.pages[number - 1]
             except Exception as exc:
-                pages.append(RawPage(number, "", error=_brief(exc)))
+                pages.append(RawPage(number, "", error=brief(exc)))
                 continue
             try:
                 text = page.extract_text() or ""
                 pages.append(RawPage(number, text, _has_images(page)))
+                chars += len(text)
             except Exception as exc:
-                pages.append(RawPage(number, "", _has_images(page), error=_brief(exc)))
-    return pages
-
-
-# --- DOCX --------------------------------------------------------------------
-
-_W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-_PAGE = "\f"
-"""Marks a page break inside the text stream of a DOCX or HTML file."""
-_IMAGE = "\x1a"
-"""Marks a picture inside the text stream of a DOCX file (a scanned page pasted into Word)."""
-_CN_DIGITS = "零一二三四五六七八九"
-_STEMS = "甲乙丙丁戊己庚辛壬癸"
-
-
-def _xp(element: BaseOxmlElement, path: str) -> list[Any]:
-    """XPath with the ``w:`` prefix (python-docx's own ``xpath`` only knows it on its element classes)."""
-    return lxml.etree._Element.xpath(element, path, namespaces=_W)  # type: ignore[no-any-return]
-
-
-def _chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十; from 100 on, Arabic digits."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-    return str(n)
-
-
-def _roman(n: int) -> str:
-    pairs = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-             (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = ""
-    for value, letters in pairs:
-        count, n = divmod(n, value)
-        out += letters * count
-    return out
-
-
-def _format_number(n: int, fmt: str) -> str:
-    """A list counter in a Word number format (``decimal``, ``chineseCounting``, ...)."""
-    if fmt.startswith("chineseCounting") or fmt in ("taiwaneseCounting", "ideographDigital", "japaneseCounting"):
-        return _chinese_number(n)
-    if fmt == "ideographTraditional":
-        return _STEMS[(n - 1) % 10]
-    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
-        return chr(0x2460 + n - 1)
-    if fmt == "decimalFullWidth":
-        return "".join(chr(ord(d) + 0xFEE0) for d in str(n))
-    if fmt in ("upperLetter", "lowerLetter"):
-        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-        return letter if fmt == "upperLetter" else letter.lower()
-    if fmt in ("upperRoman", "lowerRoman"):
-        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
-    return str(n)
-
-
-class _Level(NamedTuple):
-    """One level of a Word list: its number format, label template ("%1、") and first number."""
-
-    fmt: str
-    text: str
-    start: int
-
-
-def _val(element: BaseOxmlElement, path: str, default: str) -> str:
-    """The ``w:val`` of the first element at ``path``, or ``default``."""
-    found = _xp(element, f"{path}/@w:val")
-    return str(found[0]) if found else default
-
-
-class _Numbering:
-    """Renders Word's automatic list numbers ("一、", "（一）", "1.") that python-docx leaves out.
-
-    Counters run per list (``numId``); a level's counter restarts when a higher level
-    advances. Bullets render as nothing. Overrides (``lvlOverride``) are ignored.
-    """
-
-    def __init__(self, document: WordDocument) -> None:
-        self.levels: dict[tuple[str, int], _Level] = {}
-        self.counters: dict[str, list[int]] = {}
-        self.by_style: dict[str, tuple[str, int]] = {}
-        try:
-            self._read(document)
-        except Exception:  # no numbering part, or one we cannot read: the text just lacks list numbers
-            self.levels.clear()
-            self.by_style.clear()
-
-    def _read(self, document: WordDocument) -> None:
-        numbering = document.part.numbering_part.element
-        abstract = {a.get(qn("w:abstractNumId")): a for a in _xp(numbering, "./w:abstractNum")}
-        for num in _xp(numbering, "./w:num"):
-            for lvl in _xp(abstract.get(_val(num, "./w:abstractNumId", ""), num), "./w:lvl"):
-                level = _Level(_val(lvl, "./w:numFmt", "decimal"), _val(lvl, "./w:lvlText", ""),
-                               int(_val(lvl, "./w:start", "1")))
-                self.levels[(num.get(qn("w:numId")), int(lvl.get(qn("w:ilvl"), "0")))] = level
-        for style in _xp(document.styles.element, "./w:style[w:pPr/w:numPr/w:numId]"):
-            self.by_style[style.get(qn("w:styleId"))] = (_val(style, "./w:pPr/w:numPr/w:numId", "0"),
-                                                         int(_val(style, "./w:pPr/w:numPr/w:ilvl", "0")))
-
-    def _first(self, num_id: str, level: int) -> int:
-        return self.levels[(num_id, level)].start - 1 if (num_id, level) in self.levels else 0
-
-    def label(self, paragraph: BaseOxmlElement) -> str:
-        """The number Word shows before ``paragraph``, advancing the list's counters."""
-        num_id = _val(paragraph, "./w:pPr/w:numPr/w:numId", "")
-        if num_id:
-            level = int(_val(paragraph, "./w:pPr/w:numPr/w:ilvl", "0"))
-        else:
-            num_id, level = self.by_style.get(_val(paragraph, "./w:pPr/w:pStyle", "Normal"), ("0", 0))
-        if (num_id, level) not in self.levels:
-            return ""
-        counters = self.counters.setdefault(num_id, [self._first(num_id, i) for i in range(9)])
-        counters[level] += 1
-        counters[level + 1 :] = [self._first(num_id, i) for i in range(level + 1, 9)]
-        this = self.levels[(num_id, level)]
-        if this.fmt in ("bullet", "none"):
-            return ""
-
-        def number(m: re.Match[str]) -> str:
-            at = int(m.group(1)) - 1
-            fmt = self.levels[(num_id, at)].fmt if (num_id, at) in self.levels else "decimal"
-            return _format_number(max(counters[at], 1), fmt)
-
-        return re.sub(r"%([1-9])", number, this.text)
-
-
-_RUNS = "./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:smartTag/w:r | ./w:fldSimple/w:r | ./w:sdt/w:sdtContent/w:r"
-
-
-def _docx_paragraph(p: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """A paragraph's text with its list number; page breaks come out as separate ``_PAGE`` items."""
-    if _xp(p, "./w:pPr/w:pageBreakBefore[not(@w:val='0' or @w:val='false')]"):
-        yield _PAGE
-    parts = [numbering.label(p)]
-    for run in _xp(p, _RUNS):
-        for el in run.iterchildren():
-            if el.tag == qn("w:t"):
-                parts.append(el.text or "")
-            elif el.tag == qn("w:tab"):
-                parts.append("\t")
-            elif el.tag in (qn("w:br"), qn("w:cr")) and el.get(qn("w:type")) == "page":
-                yield "".join(parts)
-                yield _PAGE
-                parts = []
-            elif el.tag in (qn("w:br"), qn("w:cr")):
-                parts.append("\n")
-            elif el.tag in (qn("w:drawing"), qn("w:pict")):
-                parts.append(_IMAGE)
-    yield "".join(parts)
-    if _xp(p, "./w:pPr/w:sectPr[not(w:type/@w:val='continuous')]"):
-        yield _PAGE
-
-
-def _docx_table(tbl: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """One line per table row, cells separated by " | " (merged cells once)."""
-    for row in _xp(tbl, "./w:tr"):
-        cells = []
-        for cell in _xp(row, "./w:tc | ./w:sdt/w:sdtContent/w:tc"):
-            if _xp(cell, "./w:tcPr/w:vMerge[not(@w:val='restart')]"):
-                cells.append("")
-                continue
-            texts = (t.replace(_IMAGE, "").strip() for t in _docx_blocks(cell, numbering) if t != _PAGE)
-            cells.append(" ".join(t for t in texts if t))
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells:
-            yield " | ".join(cells)
-
-
-def _docx_blocks(parent: BaseOxmlElement, numbering: _Numbering) -> Iterator[str]:
-    """Paragraph and table-row texts of a body or cell, in document order."""
-    for child in parent.iterchildren():
-        if child.tag == qn("w:p"):
-            yield from _docx_paragraph(child, numbering)
-        elif child.tag == qn("w:tbl"):
-            yield from _docx_table(child, numbering)
-        elif child.tag == qn("w:sdt"):
-            for content in _xp(child, "./w:sdtContent"):
-                yield from _docx_blocks(content, numbering)
-
-
-def docx_pages(data: bytes, label: str, limits: LoadLimits) -> list[RawPage]:
-    """Text of a Word file, split at explicit page and section breaks."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if archive.getinfo("word/document.xml").file_size > 10 * limits.max_bytes:
-            raise too_large(label, archive.getinfo("word/document.xml").file_size, limits)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        numbering = _Numbering(document)
-        blocks = list(_docx_blocks(document.element.body, numbering))
-    except Exception as exc:  # python-docx and lxml raise many types on damaged files
-        raise LoadError(f"{label}: the Word file is damaged ({_brief(exc)}); open it in Word or WPS, "
-                        "save it again as .docx and retry", "corrupt") from exc
-    pages = "\n".join(blocks).split(_PAGE)
-    return [RawPage(i, text.replace(_IMAGE, "").strip("\n"), _IMAGE in text) for i, text in enumerate(pages, start=1)]
-
-
-# --- HTML --------------------------------------------------------------------
-
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote center dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody thead tfoot tr ul caption title".split()
-)
-_SKIP_TAGS = frozenset("script style noscript template svg iframe object head button select nav aside".split())
-_BREAK_BEFORE = re.compile(r"(?:page-)?break-before\s*:\s*(?:always|page)", re.I)
-_BREAK_AFTER = re.compile(r"(?:page-)?break-after\s*:\s*(?:always|page)", re.I)
-
-
-def _decode_html(data: bytes, label: str) -> str:
-    """Decode HTML by BOM, then its declared charset, then UTF-8 / GB18030."""
-    declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
-    name = declared.group(1).decode("ascii").lower() if declared else ""
-    if name in ("gb2312", "gbk", "gb18030", "x-gbk") and not data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError:
-            pass
-    return decode_text(data, label)
-
-
-def _html_space(text: str | None, tag: str) -> str:
-    """HTML whitespace: a run of spaces and line breaks is one space, except inside ``<pre>``."""
-    return (text or "") if tag == "pre" else re.sub(r"\s+", " ", text or "")
-
-
-def _html_lines(element: lxml.html.HtmlElement, out: list[str]) -> None:
-    """Append an element's text to ``out``: block elements on their own lines, cells joined by " | "."""
-    tag = element.tag
-    if not isinstance(tag, str) or tag in _SKIP_TAGS:  # comments have a function as tag
-        return
-    style = element.get("style") or ""
-    if _BREAK_BEFORE.search(style):
-        out.append(_PAGE)
-    if tag == "tr":
-        out.append("\n" + " | ".join(_html_cell(cell) for cell in element if cell.tag in ("td", "th")) + "\n")
-        return
-    if tag in _BLOCK_TAGS or tag == "br":
-        out.append("\n")
-    out.append(_html_space(element.text, tag))
-    for child in element:
-        _html_lines(child, out)
-        out.append(_html_space(child.tail, tag))
-    if tag in _BLOCK_TAGS:
-        out.append("\n")
-    if _BREAK_AFTER.search(style):
-        out.append(_PAGE)
-
-
-def _html_cell(cell: lxml.html.HtmlElement) -> str:
-    """A table cell's text on one line."""
-    parts: list[str] = []
-    _html_lines(cell, parts)
-    return " ".join("".join(parts).replace(_PAGE, " ").split())
-
-
-def html_pages(data: bytes, label: str) -> list[RawPage]:
-    """Visible text of an HTML page, split at CSS page breaks."""
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode_html(data, label))
-    if not text.strip():
-        return [RawPage(1, "")]
-    try:
-        root = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
-        raise LoadError(f"{label}: the HTML cannot be parsed ({_brief(exc)}); save the page again", "corrupt") from exc
-    out: list[str] = []
-    _html_lines(root, out)
-    pages = []
-    for number, page in enumerate("".join(out).split(_PAGE), start=1):
-        lines = (fix_spacing(line.strip()) for line in page.split("\n"))
-        pages.append(RawPage(number, "\n".join(line for line in lines if line.strip(" |"))))
+                pages.append(RawPage(number, "", _has_images(page), error=brief(exc)))
     return pages
 
 

@@ -1,7 +1,7 @@
 """Index stage: passages into a chromadb collection, embedded by our own model.
 
-The shipped corpus lives in a persistent collection under ``<home>/index``; a plan under
-review gets a throw-away in-memory collection. Each passage is stored with a content hash
+The shipped corpus lives in a persistent collection under ``<home>/index``, one per embedding
+model (see :func:`collection_name`); a plan under review gets a throw-away in-memory collection. Each passage is stored with a content hash
 (text + embedder id), so a rebuild re-embeds only what changed. chromadb's default
 embedding function (which downloads a model) is never used: ours is passed explicitly.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import time
 import uuid
@@ -19,6 +20,7 @@ from typing import Any, Callable
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
@@ -106,14 +108,26 @@ def where_filter(kind: str | None = None, check: str | None = None, doc_id: str 
     return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
+def collection_name(name: str, embedder_id: str) -> str:
+    """The persistent collection for one embedder: ``corpus-<model>-<hash>``.
+
+    Vectors of different models (often of different sizes) never share a collection, so
+    switching the embedding model neither crashes on a dimension mismatch nor re-embeds
+    the corpus when switching back.
+    """
+    slug = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9._-]+", "-", embedder_id)).strip("-._")[:40]
+    return f"{name}-{slug}-{hashlib.sha256(embedder_id.encode()).hexdigest()[:8]}"
+
+
 class VectorIndex:
-    """A chromadb collection of passages, persistent (``path``) or in memory (``path=None``)."""
+    """A chromadb collection of passages, persistent (``path``, one collection per embedder) or in memory."""
 
     def __init__(self, path: Path | None, embeddings: Embeddings, *, name: str = "corpus", notify: Notify | None = None) -> None:
         self.path = path
         self.embeddings = embeddings
         self.embedder_id = getattr(embeddings, "model_id", type(embeddings).__name__)
-        self.name = name if path else f"{name}-{uuid.uuid4().hex[:12]}"
+        self._legacy = name  # the one collection of indexes built before they were keyed on the embedder
+        self.name = collection_name(name, self.embedder_id) if path else f"{name}-{uuid.uuid4().hex[:12]}"
         self._notify = notify or (lambda message: None)
         self._function = _EmbedderFunction(embeddings)
         self.rebuilt = False
@@ -126,8 +140,12 @@ class VectorIndex:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+            try:  # the collection of an index built before the key: its embedder is unknown, so drop it
+                client.delete_collection(self._legacy)
+            except NotFoundError:
+                pass
         collection = client.get_or_create_collection(
-            self.name, embedding_function=self._function, metadata={"hnsw:space": "cosine"}
+            self.name, embedding_function=self._function, metadata={"hnsw:space": "cosine", "embedder": self.embedder_id}
         )
         collection.count()  # touch the data so a damaged store fails here, not later
         return client, collection

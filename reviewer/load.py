@@ -19,30 +19,22 @@ from collections import Counter
 from pathlib import Path
 
 
-from .clean import (
-    Cleaned,
-    PageText,
-    cjk_share,
-    clean_pdf_pages,
-    clean_plain_pages,
-    cid_count,
-    garbled_share,
-    is_garbled,
-    strip_cid,
-)
+from .clean import Cleaned, PageText, clean_pdf_pages, clean_plain_pages
 from .contracts import Document, Page, PageRejection, PageReport, QualityReport
 from .formats import (
     LoadError,
     LoadLimits,
     RawPage,
+    check_text_size,
     decode_text,
-    docx_pages,
-    html_pages,
     looks_like_pdf_output,
     pdf_pages,
     text_pages,
     too_large,
 )
+from .formats_docx import docx_pages
+from .formats_html import html_pages
+from .textquality import cid_count, cjk_share, garbled_share, is_garbled, readable_cjk_count, strip_cid
 
 
 _FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
@@ -57,6 +49,9 @@ _ADVICE = {
     "zip": "a zip archive: unpack it and load the plan itself",
     "ofd": "an OFD file: export it as PDF",
 }
+_OTHER_SUFFIXES = {".doc", ".wps", ".xls", ".xlsx", ".ppt", ".pptx", ".rtf", ".odt", ".ofd", ".zip",
+                   ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+"""Suffixes of files a plan may come as but that are not read: a string ending in one is a path."""
 SUPPORTED = "use PDF, DOCX, TXT, Markdown or HTML"
 
 
@@ -79,13 +74,28 @@ def _read_source(source: str | Path | bytes, name: str | None, limits: LoadLimit
 
 
 def _is_pasted_text(source: str) -> bool:
-    """A string with a line break, or too long for a file name, that names no file."""
+    """A string with a line break, or a long one that names no file and does not look like a path."""
     if "\n" not in source and len(source.encode("utf-8")) <= 255:
         return False
     try:
-        return not Path(source).is_file()
+        if Path(source).is_file():
+            return False
     except (OSError, ValueError):  # not even a valid path
+        pass
+    return "\n" in source or not _looks_like_path(source.strip())
+
+
+def _looks_like_path(text: str) -> bool:
+    """Starts like a path (``/``, ``~``, ``./``, ``C:\\``) or ends in a file suffix."""
+    if text.startswith(("/", "~", "./", "../", ".\\", "\\\\")) or re.match(r"[A-Za-z]:[\\/]", text):
         return True
+    return Path(text).suffix.lower() in (set(_FORMATS) | _OTHER_SUFFIXES) - {""}
+
+
+def _shown(path: Path) -> str:
+    """A path for a message, shortened in the middle if very long."""
+    text = str(path)
+    return text if len(text) <= 120 else f"{text[:60]}…{text[-40:]}"
 
 
 def _read_file(path: Path, limits: LoadLimits) -> bytes:
@@ -95,7 +105,9 @@ def _read_file(path: Path, limits: LoadLimits) -> bytes:
     except (OSError, ValueError):
         exists = is_file = False
     if not exists:
-        raise LoadError(f"{path}: file not found; check the path", "not_found")
+        too_long = max((len(part.encode("utf-8")) for part in path.parts), default=0) > 255
+        why = " (a file or folder name is longer than the 255 bytes a name may have)" if too_long else ""
+        raise LoadError(f"{_shown(path)}: file not found{why}; check the path", "not_found")
     if not is_file:
         raise LoadError(f"{path}: is a folder, not a file; give the plan file itself", "not_found")
     size = path.stat().st_size
@@ -133,7 +145,7 @@ def _zip_kind(data: bytes, label: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:80] if "mimetype" in names else b""
+            mimetype = archive.open("mimetype").read(80) if "mimetype" in names else b""  # never inflate it all
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise LoadError(f"{label}: the file is damaged or truncated ({exc}); download or save it again",
                         "corrupt") from exc
@@ -150,14 +162,18 @@ def _zip_kind(data: bytes, label: str) -> str:
 
 
 def _looks_like_text(data: bytes) -> bool:
-    """No NUL bytes and decodable as UTF-8 or GB18030."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
+    """Decodable as UTF-8, UTF-16 or GB18030 into text without NUL characters."""
     try:
-        decode_text(data, "")
+        return "\x00" not in decode_text(data, "")[:8192]
     except LoadError:
         return False
-    return True
+
+
+def _binary(label: str, suffix: str) -> LoadError:
+    named = f"although it is named {suffix}: it is another kind of file renamed, or damaged" if suffix else \
+        "of an unknown kind"
+    return LoadError(f"{label}: this is binary data, not text, {named}. Open the plan in the program that made it "
+                     f"and save it as DOCX, PDF or UTF-8 text ({SUPPORTED})", "unsupported_type")
 
 
 def _kind(data: bytes, label: str, suffix: str, warns: list[str]) -> str:
@@ -169,9 +185,10 @@ def _kind(data: bytes, label: str, suffix: str, warns: list[str]) -> str:
     if magic in _ADVICE:
         raise LoadError(f"{label}: unsupported file type: this is {_ADVICE[magic]} ({SUPPORTED})", "unsupported_type")
     if magic is None:
-        if named is None or (named in ("txt", "md") and b"\x00" in data[:8192] and not _looks_like_text(data)):
-            what = suffix or "(binary data)"
-            raise LoadError(f"{label}: unsupported file type {what}; {SUPPORTED}", "unsupported_type")
+        if named is None:
+            raise LoadError(f"{label}: unsupported file type {suffix}; {SUPPORTED}", "unsupported_type")
+        if named in ("txt", "md") and b"\x00" in data[:8192] and not _looks_like_text(data):
+            raise _binary(label, suffix)
         if named in ("pdf", "docx"):
             if not _looks_like_text(data):
                 what = "does not start with %PDF" if named == "pdf" else "is not a Word (zip) package"
@@ -216,11 +233,12 @@ def _screen(raw: list[RawPage], limits: LoadLimits) -> tuple[list[PageText], dic
 
 
 def _page_reports(raw: list[RawPage], cleaned: Cleaned, rejected: dict[int, PageRejection]) -> list[PageReport]:
-    """One report per source page; pages the cleaning left empty count as ``empty``."""
+    """One report per source page; pages the cleaning left empty count as ``empty`` (``image_only`` if they show a picture)."""
     spans = {page.number: (page.start, page.end) for page in _pages(cleaned)}
     reports = []
     for page in raw:
-        reason = rejected.get(page.number) or (None if page.number in spans else "empty")
+        emptied: PageRejection = "image_only" if page.has_images else "empty"  # a scan whose header was dropped
+        reason = rejected.get(page.number) or (None if page.number in spans else emptied)
         if reason:
             detail = _REASONS[reason] + (f" ({page.error})" if page.error else "")
             share = round(cjk_share(page.text), 4)
@@ -232,29 +250,50 @@ def _page_reports(raw: list[RawPage], cleaned: Cleaned, rejected: dict[int, Page
     return reports
 
 
-def _refuse(label: str, kind: str, reports: list[PageReport], text: str, limits: LoadLimits) -> None:
-    """Raise if the document as a whole cannot be reviewed."""
+def _refuse(label: str, kind: str, reports: list[PageReport], text: str, limits: LoadLimits, images: bool) -> None:
+    """Raise if the document as a whole cannot be reviewed; ``images``: some page shows a picture."""
     counts = Counter(r.rejected for r in reports if r.rejected)
     total = len(reports)
     if counts["image_only"] and (not text.strip() or 2 * counts["image_only"] > total):
         pages = f"{counts['image_only']} of {total} pages have" if total > 1 else "its only page has"
-        what = "a scanned PDF" if kind == "pdf" else "scanned pages pasted into a document"
-        raise LoadError(f"{label}: {pages} no text layer, only images: it is {what} and needs OCR first "
-                        "(e.g. ocrmypdf -l chi_sim in.pdf out.pdf), then load the OCR'd PDF", "no_text_layer")
+        raise _scanned(label, kind, f"{pages} no text layer, only images")
     if counts["garbled"] and (not text.strip() or 2 * counts["garbled"] > total):
         raise _garbled(label, kind)
     if counts["error"] and (not text.strip() or 2 * counts["error"] > total):
         raise LoadError(f"{label}: the pages cannot be read; the file is damaged or truncated: "
                         "download or export it again", "corrupt")
     if not text.strip():
+        if images:
+            raise _scanned(label, kind, "it has no text layer, only images")
         raise LoadError(f"{label}: the file is empty: it contains no text to review", "empty")
     if is_garbled(text, limits.max_garbled_share):
         raise _garbled(label, kind)
+    if limits.expect_chinese:
+        _refuse_thin(label, kind, text, limits, images)
+
+
+def _refuse_thin(label: str, kind: str, text: str, limits: LoadLimits, images: bool) -> None:
+    """Raise if the text is not Chinese, or has fewer readable Chinese characters than a plan needs."""
     letters = sum(1 for ch in text if ch.isalpha())
-    if limits.expect_chinese and letters >= 20 and cjk_share(text) < limits.min_cjk_share:
+    if letters >= 20 and cjk_share(text) < limits.min_cjk_share:
         raise LoadError(f"{label}: only {cjk_share(text):.0%} of its letters are Chinese characters; the plan must be "
                         "Chinese text. If it is, the file is mis-encoded: save it as UTF-8 (or export the PDF "
                         "again with fonts embedded) and retry", "not_chinese")
+    readable = readable_cjk_count(text)
+    if readable >= limits.min_chinese_chars:
+        return
+    if images:
+        raise _scanned(label, kind, f"besides images it has only {readable} readable Chinese characters "
+                                    "(a header or stamp)")
+    raise LoadError(f"{label}: only {readable} readable Chinese characters; a plan needs at least "
+                    f"{limits.min_chinese_chars} to be reviewed. Load the plan's full text, not a title, cover "
+                    "page or fragment", "too_short")
+
+
+def _scanned(label: str, kind: str, found: str) -> LoadError:
+    what = "a scanned PDF" if kind == "pdf" else "scanned pages pasted into a document"
+    return LoadError(f"{label}: {found}: it is {what} and needs OCR first (e.g. ocrmypdf -l chi_sim in.pdf out.pdf), "
+                     "then load the OCR'd PDF", "no_text_layer")
 
 
 def _garbled(label: str, kind: str) -> LoadError:
@@ -265,7 +304,7 @@ def _garbled(label: str, kind: str) -> LoadError:
         cause = ("it was saved in a wrong encoding or copied from a PDF without a Unicode map. "
                  "Save the original as UTF-8 text or DOCX and retry")
     return LoadError(f"{label}: the text is mostly unreadable characters ((cid:…) codes, U+FFFD, control "
-                     f"characters, stray symbols or random rare ideographs): {cause}", "garbled")
+                     f"characters, 锟斤拷-style mojibake, stray symbols or random rare ideographs): {cause}", "garbled")
 
 
 def _warnings(reports: list[PageReport], cleaned: Cleaned) -> list[str]:
@@ -292,16 +331,17 @@ def _pages(cleaned: Cleaned) -> list[Page]:
 
 
 def _extract(kind: str, data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> list[RawPage]:
-    """Raw pages of a source of a known format."""
+    """Raw pages of a source of a known format, refused if over the page, character or paragraph limits."""
     if kind == "pdf":
-        return pdf_pages(data, label, limits, warns)
-    if kind == "docx":
-        raw = docx_pages(data, label, limits)
+        raw = pdf_pages(data, label, limits, warns)
+    elif kind == "docx":
+        raw = docx_pages(data, label, limits, warns)
     else:
-        raw = html_pages(data, label) if kind == "html" else text_pages(data, label)
+        raw = html_pages(data, label, warns) if kind == "html" else text_pages(data, label)
     if len(raw) > limits.max_pages:
         raise LoadError(f"{label}: {len(raw)} pages is over the {limits.max_pages}-page limit; "
                         "remove annexes or split the plan, then load the main text", "too_many_pages")
+    check_text_size(label, raw, limits, lines_are_paragraphs=kind != "pdf")  # a PDF has one line per printed line
     return raw
 
 
@@ -331,7 +371,7 @@ def load(source: str | Path | bytes, *, name: str | None = None, limits: LoadLim
     else:
         cleaned = clean_plain_pages(kept)
     reports = _page_reports(raw, cleaned, rejected)
-    _refuse(label, kind, reports, cleaned.text, limits)
+    _refuse(label, kind, reports, cleaned.text, limits, images=any(page.has_images for page in raw))
     quality = QualityReport(
         pages_total=len(raw),
         pages=reports,

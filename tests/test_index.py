@@ -128,3 +128,29 @@ def test_cli_index_build_search_stats_add(corpus, tmp_path, monkeypatch):
     assert found.exit_code == 0 and "test-doc § 1" in found.output and "dense #" in found.output
     stats = runner.invoke(main, ["index", "stats"])
     assert "framework:" in stats.output and "test-doc: 3" in stats.output
+
+
+def test_another_embedding_model_gets_its_own_collection(corpus, tmp_path):
+    """Issue 10, item 9: a 256-d index reopened with a 64-d embedder crashed with chromadb's dimension error."""
+    path = tmp_path / "index"
+    build_index([corpus], path, HashEmbeddings(dim=256))
+    index, other = build_index([corpus], path, HashEmbeddings(dim=64))
+    assert (other.added, other.total) == (3, 3)
+    assert HybridRetriever(index).search("传统产业", 1)[0].passage.clause_id == "1"
+    assert read_manifest(path)["embedder"] == "hash-64"
+    _, back = build_index([corpus], path, HashEmbeddings(dim=256))
+    assert (back.added, back.unchanged) == (0, 3)  # switching back re-embeds nothing
+    assert VectorIndex(path, HashEmbeddings(dim=64)).dense("传统产业", 1)
+
+
+def test_an_index_from_before_the_embedder_key_is_dropped(corpus, tmp_path):
+    import chromadb
+    from chromadb.config import Settings
+
+    path = tmp_path / "index"
+    old = chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False, allow_reset=True))
+    old.get_or_create_collection("corpus").add(ids=["x"], embeddings=[[0.5] * 384], documents=["旧索引"])
+    index, result = build_index([corpus], path, HashEmbeddings())
+    assert result.total == 3 and index.dense("传统产业", 1)
+    with pytest.raises(chromadb.errors.NotFoundError):
+        index._client.get_collection("corpus")

@@ -10,6 +10,8 @@ from reviewer import LoadError, load
 from reviewer.load import LoadLimits
 
 FIXTURES = Path(__file__).parent / "fixtures"
+BODY = "以习近平新时代中国特色社会主义思想为指导，完整、准确、全面贯彻新发展理念，推动县域经济高质量发展。" * 2
+"""Enough readable Chinese for a plan (the load refuses fewer than 50 characters)."""
 _spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
 make_fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_fixtures)
@@ -125,6 +127,8 @@ def test_size_and_page_limits(files):
 def test_default_limits():
     limits = LoadLimits()
     assert limits.max_bytes == 20 * 1024 * 1024 and limits.max_pages == 300
+    assert limits.max_unpacked_bytes == 100 * 1024 * 1024 and limits.max_xml_bytes == 30 * 1024 * 1024
+    assert limits.max_chars == 150_000 and limits.max_paragraphs == 5_000
     with pytest.raises(ValueError):
         LoadLimits(max_page=3)  # unknown fields are errors
 
@@ -144,7 +148,8 @@ def test_damaged_files_only_ever_raise_load_error(files, fixture):
         try:
             doc = load(variant, name=fixture)
         except LoadError as exc:
-            assert exc.code in {"corrupt", "empty", "garbled", "not_chinese", "unsupported_type", "no_text_layer"}
+            assert exc.code in {"corrupt", "empty", "garbled", "not_chinese", "unsupported_type", "no_text_layer",
+                                "too_short"}
         else:
             assert doc.text.strip()
 
@@ -174,7 +179,7 @@ def test_html_in_gb2312_with_script_table_and_page_break(files):
 
 
 def test_gb18030_and_utf16_text(tmp_path):
-    plan = "一、总体要求\n以习近平新时代中国特色社会主义思想为指导，推动𠀀字不丢失。"
+    plan = "一、总体要求\n以习近平新时代中国特色社会主义思想为指导，推动𠀀字不丢失。" + BODY
     (tmp_path / "gb.txt").write_bytes(plan.encode("gb18030"))
     (tmp_path / "u16.txt").write_bytes(plan.encode("utf-16"))
     assert load(tmp_path / "gb.txt").text == plan
@@ -195,7 +200,7 @@ def test_typed_text_is_kept_as_typed(sample_plan):
 
 
 def test_pasted_text_and_unnamed_bytes(files):
-    assert load("一、总体要求\n发展新质生产力。").source == "pasted text"
+    assert load("一、总体要求\n" + BODY).source == "pasted text"
     assert load("发展新质生产力，" * 60).format == "txt"  # too long for a file name, no line break
     doc = load((files / "plan.docx").read_bytes())
     assert doc.format == "docx" and doc.source == "upload"
@@ -227,7 +232,7 @@ def test_content_decides_the_type_and_a_wrong_name_is_reported(files, name, fixt
 
 
 def test_text_named_pdf_is_read_as_text_but_binary_named_pdf_is_corrupt():
-    doc = load("一、总体要求\n发展新质生产力。".encode(), name="plan.pdf")
+    doc = load(("一、总体要求\n" + BODY).encode(), name="plan.pdf")
     assert doc.format == "txt" and any("holds plain text" in w for w in doc.quality.warnings)
     with pytest.raises(LoadError) as err:
         load(bytes(range(256)) * 4, name="plan.pdf")
