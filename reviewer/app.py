@@ -84,8 +84,7 @@ def findings_html(report: Report) -> str:
             where = html.escape(" / ".join(e.heading_path) or "正文")
             body.append(f"<p>📌 <a href='#ev-{f.check_id}-{n}'>第{e.page}页 · {where}</a>：“{html.escape(e.quote)}”</p>")
         if f.status == "ok" and not f.evidence:
-            scope = "全文" if f.searched.whole_plan else f"{len(f.searched.passages)} 个检索段落"
-            body.append(f"<p>查找范围：{scope}；检索词：{html.escape('；'.join(f.searched.queries[:4]))}</p>")
+            body.append(f"<p>查找范围：按线索词和语义选出的 {len(f.searched.passages)} 个候选句；标题、印发通知不作证据</p>")
         if f.citations:
             cites = "；".join(f"{html.escape(c.ref)}（{html.escape(c.title)}：{html.escape(c.topic)}）" for c in f.citations)
             body.append(f"<p>依据：{cites}</p>")
@@ -198,7 +197,9 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
             return (f"❌ {friendly(exc)}", "", "", "", "", None)
         files = downloads(report, workdir / hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:10])
-        status = f"✅ 审读完成，用时 {report.run.seconds:.0f} 秒（{report.run.backend}/{report.run.model}）"
+        done = f"用时 {report.run.seconds:.0f} 秒（{report.run.backend}/{report.run.model}）"
+        status = (f"✅ 审读完成，{done}" if report.summary.complete
+                  else f"⚠️ 审读未完成：{'、'.join(report.summary.failed)} 未能判断，{done}；见各项说明")
         return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
 
     def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,

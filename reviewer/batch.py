@@ -158,8 +158,10 @@ def write_tables(reports: list[Report], outdir: Path, failures: list[tuple[str, 
     are the reports' output names, which tell apart plans of the same name from different folders.
     """
     rows = summary_rows(reports)
-    for i, row in enumerate(rows):
-        row.update(status="reviewed", report=names[i] if names else "", error="")
+    for i, (row, report) in enumerate(zip(rows, reports)):
+        incomplete = "、".join(report.summary.failed)
+        row.update(status="reviewed" if report.summary.complete else "incomplete", report=names[i] if names else "",
+                   error=f"未能判断：{incomplete}" if incomplete else "")
     rows += [{"plan": plan, "title": "", "status": "failed", "report": name, "error": reason}
              for plan, reason, name in failures or []]
     if not rows:

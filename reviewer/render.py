@@ -10,7 +10,7 @@ LEVELS = {"province": "省级", "city": "市级", "county": "县级", "district"
 VERDICTS = {
     "present": "存在", "absent": "未发现", "covered": "已体现", "partial": "部分体现", "missing": "缺失",
 }
-STATUS = {"unparseable": "模型回答无法解析", "failed": "检查失败"}
+STATUS = {"unparseable": "模型回答无法解析", "failed": "检查失败", "not_judgeable": "无法判断"}
 ANSWERS = {"yes": "是", "no": "否", "insufficient_evidence": "信息不足", None: "—"}
 
 
@@ -34,11 +34,10 @@ def _finding_md(f: Finding) -> list[str]:
         where = " / ".join(e.heading_path) or "正文"
         lines.append(f"- 规划原文（{e.indicator}；第{e.page}页，{where}，字符 {e.start}–{e.end}）：“{e.quote}”")
     for ind in f.indicators:
-        dropped = f"；未采信：{'；'.join(ind.dropped)}" if ind.dropped else ""
-        lines.append(f"  - {ind.id} {ind.question} → {ANSWERS[ind.answer]}{'（有核实证据）' if ind.counts_as_yes else ''}{dropped}")
+        score = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，看过 {len(ind.candidates)} 句）" if ind.score is not None and ind.threshold else ""
+        lines.append(f"  - {ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}")
     if f.verdict == "missing" or (f.status == "ok" and not f.evidence):
-        shown = "全文" if f.searched.whole_plan else f"{len(f.searched.passages)} 个检索段落"
-        lines.append(f"- 查找范围：{shown}；检索词：{'；'.join(f.searched.queries[:6])}")
+        lines.append(f"- 查找范围：按线索词和语义各选候选句，共问过模型 {len(f.searched.passages)} 句；原文标题、印发通知、主送单位不作证据")
     if f.citations:
         lines.append("- 依据条款：" + "；".join(f"{c.ref}（{c.title}：{c.topic}）" for c in f.citations))
     if f.suggestion and f.flagged:
@@ -59,6 +58,7 @@ def to_markdown(report: Report) -> str:
         "",
         report.summary.text,
         "",
+        *([f"- 文件类型：{report.scope.name}（{report.scope.reason}）", ""] if report.scope else []),
         "| 检查项 | 结论 | 置信度 | 证据条数 |",
         "|---|---|---|---|",
     ]
@@ -86,7 +86,7 @@ def to_markdown(report: Report) -> str:
         f"- 提示词：{'，'.join(f'{k}@{v}' for k, v in run.prompts.items())}；框架 {run.framework_sha256}；语料 {run.corpus_sha256}",
         f"- 令牌：输入 {run.usage.prompt_tokens}，输出 {run.usage.completion_tokens}，调用 {run.usage.calls} 次；用时 {run.seconds:.1f} 秒",
         "",
-        "本意见由模型辅助生成：每条证据均已在规划原文中逐字核对，结论由框架规则从逐项回答推出；请结合原文复核后使用。",
+        "本意见由模型辅助生成：每条证据都是规划原文中的句子（已标明位置），结论由框架规则从逐句回答推出；请结合原文复核后使用。",
     ]
     return "\n".join(lines) + "\n"
 
@@ -103,6 +103,8 @@ def to_docx(report: Report, path: Path) -> None:
     doc.add_paragraph(f"文件：{report.source}（{report.chars} 字）  地区：{p.locality or '未写明'}（{LEVELS[p.level]}）  规划期：{p.period or '未写明'}")
     doc.add_heading("一、总体意见", level=1)
     doc.add_paragraph(report.summary.text)
+    if report.scope:
+        doc.add_paragraph(f"文件类型：{report.scope.name}（{report.scope.reason}）")
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["检查项", "结论", "置信度", "证据"]):
@@ -114,7 +116,7 @@ def to_docx(report: Report, path: Path) -> None:
         row[3].text = str(len(f.evidence))
     sections = [("二、存在的误区", [f for f in report.findings if f.kind == "misconception" and f.verdict == "present"]),
                 ("三、缺失或部分体现的嵌入点", [f for f in report.findings if f.kind == "embedding" and f.flagged]),
-                ("四、未能完成的检查", [f for f in report.findings if f.status != "ok"])]
+                ("四、未能完成或无法判断的检查", [f for f in report.findings if f.status != "ok"])]
     for heading, findings in sections:
         doc.add_heading(heading, level=1)
         if not findings:

@@ -38,7 +38,7 @@ def test_upload_review_download(server, sample_plan):
 
 
 def test_pasted_text_is_reviewed(server):
-    status, summary, *_ = _review(server, text="某县发展新质生产力工作方案\n一、主要目标\n到2026年，建成县级孵化器2个。")
+    status, summary, *_ = _review(server, text="某县发展新质生产力工作方案\n一、主要目标\n到2026年，建成县级孵化器2个。\n二、重点任务\n（一）推动纺织、食品等传统产业数字化改造，建设县级工业互联网平台和科技企业孵化器，培育新能源装备产业。")
     assert status.startswith("✅") and "某县发展新质生产力工作方案" in summary
 
 
@@ -75,8 +75,8 @@ def test_nothing_given_asks_for_a_plan(server):
 
 def test_two_users_at_once_each_get_their_own_report(server, tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text("甲县新质生产力行动方案\n到2026年，建设甲县孵化器。", encoding="utf-8")
-    b.write_text("乙市新质生产力实施意见\n到2027年，建设乙市数据平台。", encoding="utf-8")
+    a.write_text("甲县新质生产力行动方案\n到2026年，建设甲县孵化器。\n二、重点任务\n（一）推动纺织、食品等传统产业数字化改造，建设县级工业互联网平台和科技企业孵化器，培育新能源装备产业。", encoding="utf-8")
+    b.write_text("乙市新质生产力实施意见\n到2027年，建设乙市数据平台。\n二、重点任务\n（一）推动纺织、食品等传统产业数字化改造，建设县级工业互联网平台和科技企业孵化器，培育新能源装备产业。", encoding="utf-8")
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         ra, rb = pool.map(lambda f: _review(server, file=f), [a, b])
     assert "甲县" in ra[1] and "乙市" not in ra[1]

@@ -65,7 +65,7 @@ def test_an_edited_plan_is_reviewed_again(make_reviewer, tmp_path):
 def test_changed_settings_review_again(make_reviewer, tmp_path):
     plan, out = _plan(tmp_path / "plan.txt", "甲县"), tmp_path / "out"
     review_batch([plan], out, make_reviewer()[0])
-    other, reviewed = make_reviewer(evidence_chars=2000)
+    other, reviewed = make_reviewer(candidates=5)
     assert [i.status for i in review_batch([plan], out, other).items] == ["reviewed"] and reviewed
 
 

@@ -166,7 +166,7 @@ def test_batch_is_resumable_and_survives_bad_files(make_reviewer, tmp_path):
     assert [i.status for i in first.items] == ["reviewed", "reviewed", "error"]
     assert "broken.pdf" in first.errors[0].source and first.errors[0].error
     csv_text = (out / "summary.csv").read_text(encoding="utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("plan,title,M1,M2") and len(csv_text.splitlines()) == 3
+    assert csv_text.splitlines()[0].startswith("plan,title,M1,M2") and len(csv_text.splitlines()) == 4  # the failed file is listed
     assert (out / "summary.xlsx").stat().st_size > 0 and (out / "a.md").exists()
     second = review_batch([plans], out, reviewer, fmt="md")
     assert [i.status for i in second.items] == ["skipped", "skipped", "error"]
