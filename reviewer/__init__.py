@@ -6,7 +6,6 @@ from .llm import FakeChat, LLMError, LocalChat, OpenAIChat, make_chat
 from .load import LoadError, load
 from .models import BUNDLED_MODELS, ModelError
 from .pipeline import Progress, Reviewer, review
-from .structured import Structured, ask_structured
 
 __all__ = [
     "BUNDLED_MODELS",
@@ -22,8 +21,6 @@ __all__ = [
     "Report",
     "Reviewer",
     "Settings",
-    "Structured",
-    "ask_structured",
     "load",
     "load_settings",
     "make_chat",

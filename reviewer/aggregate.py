@@ -33,9 +33,14 @@ class Thresholds(BaseModel):
     default: float
     by_indicator: dict[str, float]
 
-    def get(self, indicator: str) -> float:
-        """The threshold of ``indicator``."""
-        return self.by_indicator.get(indicator, self.default)
+    def get(self, indicator: str, source: str = "cue") -> float:
+        """The threshold of ``indicator`` for candidates found by ``source`` (``cue`` or ``meaning``).
+
+        Sentences found by meaning alone are often only near the topic, so they may need a higher
+        bar; without a fitted value they share the indicator's threshold.
+        """
+        base = self.by_indicator.get(indicator, self.default)
+        return self.by_indicator.get(f"{indicator}~{source}", base) if source != "cue" else base
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,7 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from .aggregate import decide
+from .aggregate import Thresholds, decide
 from .contracts import CandidateScore, Report
 from .framework import Check, Framework
 
@@ -24,14 +24,14 @@ GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
 FALSE_PRESENT_COST = 2.0
 """A false "present" costs this many correct labels when fitting (the rubric wants them near zero)."""
 
-Rule = Callable[[CandidateScore, float], bool]
-"""Whether a candidate counts as yes at a threshold."""
+Rule = Callable[[CandidateScore, Thresholds, str], bool]
+"""Whether a candidate of an indicator counts as yes under some thresholds."""
 
 VARIANTS: dict[str, Rule] = {
-    "cues only": lambda c, t: c.source == "cue",
-    "+ model on cue candidates": lambda c, t: c.source == "cue" and (c.p_yes or 0.0) >= 0.5,
-    "+ candidates by meaning": lambda c, t: (c.p_yes or 0.0) >= 0.5,
-    "+ calibrated thresholds": lambda c, t: (c.p_yes or 0.0) >= t,
+    "cues only": lambda c, t, i: c.source == "cue",
+    "+ model on cue candidates": lambda c, t, i: c.source == "cue" and (c.p_yes or 0.0) >= 0.5,
+    "+ candidates by meaning": lambda c, t, i: (c.p_yes or 0.0) >= 0.5,
+    "+ calibrated thresholds": lambda c, t, i: (c.p_yes or 0.0) >= t.get(i, c.source),
 }
 """The ablation's stages, each a rule for when a candidate sentence counts as yes."""
 
@@ -54,8 +54,7 @@ def recorded(report: Report) -> dict[str, Recorded]:
     return out
 
 
-def redecide(report: Report, framework: Framework, thresholds: dict[str, float], rule: Rule,
-             default: float = 0.5) -> dict[str, str | None]:
+def redecide(report: Report, framework: Framework, thresholds: Thresholds, rule: Rule) -> dict[str, str | None]:
     """Verdict per check under ``rule`` and ``thresholds`` (None: the check was not recorded)."""
     rec = recorded(report)
     verdicts: dict[str, str | None] = {}
@@ -66,13 +65,12 @@ def redecide(report: Report, framework: Framework, thresholds: dict[str, float],
         elif not r.judgeable:
             verdicts[check.id] = "not_judgeable"
         else:
-            verdicts[check.id] = _verdict(check, r, thresholds, rule, default, report)
+            verdicts[check.id] = _verdict(check, r, thresholds, rule, report)
     return verdicts
 
 
-def _verdict(check: Check, r: Recorded, thresholds: dict[str, float], rule: Rule, default: float, report: Report) -> str:
-    yes = {ind.id: any(rule(c, thresholds.get(ind.id, default)) for c in r.candidates.get(ind.id, []))
-           for ind in check.indicators}
+def _verdict(check: Check, r: Recorded, thresholds: Thresholds, rule: Rule, report: Report) -> str:
+    yes = {ind.id: any(rule(c, thresholds, ind.id) for c in r.candidates.get(ind.id, [])) for ind in check.indicators}
     return decide(check, yes, report.scope).verdict
 
 
@@ -86,27 +84,28 @@ def _objective(check: Check, verdicts: list[str], golds: list[str]) -> float:
 
 
 def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework: Framework,
-                   default: float = 0.5) -> dict[str, float]:
-    """Per-indicator thresholds that maximise agreement with ``golds`` (a dev set), check by check.
+                   default: float = 0.5, rounds: int = 3) -> dict[str, float]:
+    """Thresholds per indicator and candidate source that maximise agreement with ``golds`` (a dev set).
 
-    Ties go to the thresholds nearest the default, so that an indicator the data cannot
-    tell about keeps it.
+    Coordinate descent, check by check: each threshold in turn takes the grid value that scores
+    best with the others held, for a few rounds. Ties go to the value nearest the default, so an
+    indicator the data cannot tell about keeps it.
     """
     fitted: dict[str, float] = {}
     rule = VARIANTS["+ calibrated thresholds"]
     for check in framework.checks:
-        ids = [ind.id for ind in check.indicators]
         rows = [(rec[check.id], report, gold[check.id]) for report, gold in zip(reports, golds)
                 if (rec := recorded(report)).get(check.id) and rec[check.id].judgeable]
-        best: tuple[float, float, tuple[float, ...]] | None = None
-        for combo in itertools.product(GRID, repeat=len(ids)):
-            t = dict(zip(ids, combo))
-            verdicts = [_verdict(check, r, t, rule, default, report) for r, report, _ in rows]
-            score = _objective(check, verdicts, [g for _, _, g in rows])
-            distance = sum(abs(x - default) for x in combo)
-            key = (score, -distance, combo)
-            if best is None or key[:2] > best[:2]:
-                best = key
-        if best is not None:
-            fitted.update(zip(ids, best[2]))
+        keys = [k for ind in check.indicators for k in (ind.id, f"{ind.id}~meaning")]
+        current = {k: default for k in keys}
+
+        def score(values: dict[str, float]) -> float:
+            t = Thresholds(default=default, by_indicator=values)
+            return _objective(check, [_verdict(check, r, t, rule, report) for r, report, _ in rows], [g for _, _, g in rows])
+
+        for _ in range(rounds):
+            for key in keys:
+                best = max(GRID, key=lambda v: (score({**current, key: v}), -abs(v - default)))
+                current[key] = best
+        fitted.update(current)
     return fitted

@@ -206,6 +206,8 @@ class OpenAIChat(_OpenAIStyleChat):
             raise LLMError(f"cannot reach LLM endpoint {self.base_url}: {exc}") from exc
         except openai.APIStatusError as exc:
             raise LLMError(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
+        except (ValueError, TypeError, openai.OpenAIError) as exc:  # e.g. HTTP 200 with a body that is not JSON
+            raise LLMError(f"LLM endpoint {self.base_url} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
         data = completion.model_dump()
         extra = getattr(completion, "model_extra", None) or {}
         if "timings" in extra:

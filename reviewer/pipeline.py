@@ -1,4 +1,4 @@
-"""The review pipeline: load → segment → scope → retrieve → judge → aggregate → cite.
+"""The review pipeline: load → segment → scope → retrieve → judge → verify → aggregate → cite.
 
 ``Reviewer.review`` reads as that list of stages, each a typed call timed by
 ``with timer(stage)``; rendering is left to the caller (:mod:`reviewer.render`). The chat
@@ -37,6 +37,7 @@ from .prompts import load_prompt
 from .retrieve import HybridRetriever, cite
 from .scope import classify_scope
 from .sentences import ReadingRules, Sentence, load_reading_rules, segment
+from .verify import check_quote
 
 
 class Progress(BaseModel):
@@ -235,7 +236,7 @@ class Reviewer:
         for ind in check.indicators:
             threshold = thresholds.get(ind.id)
             pairs = list(zip(candidates[ind.id], scores[ind.id]))
-            passed = sorted((p for p in pairs if p[1].p_yes is not None and p[1].p_yes >= threshold),
+            passed = sorted((p for p in pairs if p[1].p_yes is not None and p[1].p_yes >= thresholds.get(ind.id, p[0].source)),
                             key=lambda p: -(p[1].p_yes or 0.0))
             known = [s.p_yes for _, s in pairs if s.p_yes is not None]
             best[ind.id] = max(known) if known else None
@@ -248,6 +249,10 @@ class Reviewer:
                                            similarity=c.similarity, p_yes=s.p_yes) for c, s in pairs],
             ))
             for c, s in passed[:MAX_EVIDENCE]:
+                checked = check_quote(doc.text, sentences[c.sentence], c.text, c.start, c.end, preamble_ok=ind.preamble)
+                if not checked.ok:
+                    finding.dropped_quotes += 1
+                    continue
                 finding.evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end,
                                                  page=doc.page_at(c.start), heading_path=sentences[c.sentence].heading_path,
                                                  score=s.p_yes))

@@ -1,84 +1,52 @@
-"""Backends and structured output, without a real model."""
+"""Backends and the one-token judge, without a real model."""
 
 import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Literal
 
 import pytest
-from langchain_core.messages import HumanMessage
-from pydantic import BaseModel, Field
 
-from reviewer import FakeChat, LLMError, ask_structured, load_settings, make_chat
+from reviewer import FakeChat, LLMError, load_settings, make_chat
 from reviewer.llm import OpenAIChat
 
 
-class Verdict(BaseModel):
-    reasoning: str = Field(max_length=200)
-    verdict: Literal["present", "absent", "insufficient_evidence"]
+from reviewer.candidates import Candidate
+from reviewer.framework import load_framework
+from reviewer.judge import SentenceJudge, p_yes_from_logprobs, p_yes_from_text
+from reviewer.prompts import load_prompt
+
+INDICATOR = load_framework().get("M3").indicators[0]
+CANDIDATE = Candidate(indicator="M3a", sentence=0, text="推动纺织、建材等传统产业智能化改造。", start=0, end=18, section="重点任务")
 
 
-ASK = [HumanMessage(content="该规划是否把传统产业改造升级纳入新质生产力？")]
-GOOD = '{"reasoning": "规划提出传统产业数字化改造", "verdict": "absent"}'
+def _judge(chat):
+    return SentenceJudge(chat, load_prompt("judge_sentence"))
 
 
-def test_valid_answer_first_time():
-    chat = FakeChat().enqueue(GOOD)
-    result = ask_structured(chat, ASK, Verdict)
-    assert result.ok and result.value.verdict == "absent"
-    assert result.attempts == 1
-    schema = chat.history[0]["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["verdict"]["enum"] == ["present", "absent", "insufficient_evidence"]
+def test_log_probabilities_give_the_probability_of_yes():
+    top = [{"token": "是", "logprob": -0.2}, {"token": "否", "logprob": -1.8}, {"token": "不", "logprob": -6.0}]
+    assert 0.8 < p_yes_from_logprobs(top) < 0.85
+    assert p_yes_from_logprobs([{"token": "the", "logprob": -0.1}]) is None
 
 
-def test_invalid_json_is_retried_with_the_validation_error():
-    chat = FakeChat().enqueue("not json at all", GOOD)
-    result = ask_structured(chat, ASK, Verdict)
-    assert result.ok and result.attempts == 2
-    retry_prompt = chat.history[1]["messages"][-1]["content"]
-    assert "无法使用" in retry_prompt and "Invalid JSON" in retry_prompt
-    assert chat.history[1]["messages"][-2] == {"role": "assistant", "content": "not json at all"}
+@pytest.mark.parametrize("text, p", [("是", 1.0), ("是。", 1.0), ("Yes", 1.0), ("否", 0.0), ("不是", 0.0), ("可能", None)])
+def test_generated_answers_count_as_one_or_zero_or_unscored(text, p):
+    assert p_yes_from_text(text) == p
 
 
-def test_answer_cut_off_mid_json_is_retried_and_flagged_as_truncated():
-    cut = '{"reasoning": "规划提出传统产业数字化改造，并且'
-    chat = FakeChat().enqueue(cut, GOOD)
-    result = ask_structured(chat, ASK, Verdict)
-    assert result.ok and result.raw[0] == cut
+def test_fake_answers_with_log_probabilities_through_the_real_request_path():
+    chat = FakeChat(default="否").when("传统产业智能化改造")
+    [score], usage = _judge(chat).score(INDICATOR, [CANDIDATE])
+    assert score.method == "logprob" and score.p_yes > 0.8 and usage.calls == 1
+    request = chat.history[0]
+    assert request["max_tokens"] == 1 and request["logprobs"] and request["top_logprobs"]
 
 
-def test_off_menu_label_is_retried():
-    chat = FakeChat().enqueue('{"reasoning": "x", "verdict": "通过"}', GOOD)
-    result = ask_structured(chat, ASK, Verdict)
-    assert result.ok and result.attempts == 2
-
-
-def test_three_bad_answers_give_a_parse_failure_not_a_verdict():
-    chat = FakeChat().enqueue("garbage", '{"verdict": "maybe"}', "{")
-    result = ask_structured(chat, ASK, Verdict, max_retries=2)
-    assert not result.ok
-    assert result.value is None
-    assert result.attempts == 3
-    assert result.raw == ["garbage", '{"verdict": "maybe"}', "{"]
-    assert result.error
-
-
-def test_code_fenced_json_is_accepted():
-    result = ask_structured(FakeChat().enqueue(f"```json\n{GOOD}\n```"), ASK, Verdict)
-    assert result.ok
-
-
-def test_fake_without_script_answers_any_schema_deterministically():
-    a = ask_structured(FakeChat(), ASK, Verdict)
-    b = ask_structured(FakeChat(), ASK, Verdict)
-    assert a.ok and a.value == b.value
-
-
-def test_backend_errors_propagate_not_as_parse_failures():
-    chat = FakeChat().enqueue(LLMError("endpoint died"))
-    with pytest.raises(LLMError, match="endpoint died"):
-        ask_structured(chat, ASK, Verdict)
+def test_backend_errors_propagate_not_as_unscored_answers():
+    chat = FakeChat().enqueue(LLMError("endpoint down"))
+    with pytest.raises(LLMError, match="endpoint down"):
+        _judge(chat).score(INDICATOR, [CANDIDATE])
 
 
 def _free_port() -> int:
@@ -119,14 +87,19 @@ class _CompatHandler(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 - http.server API
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        content = type(self).replies.pop(0)
-        payload = {
-            "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
-            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
-        }
-        data = json.dumps(payload).encode()
-        self.send_response(200)
+        reply = type(self).replies.pop(0)
+        status, payload = reply if isinstance(reply, tuple) else (200, None)
+        if payload is None:
+            choice = {"index": 0, "finish_reason": "stop", "message": {"role": "assistant"}}
+            if isinstance(reply, dict):
+                choice["message"]["content"] = reply["content"]
+                choice["logprobs"] = reply.get("logprobs")
+            else:
+                choice["message"]["content"] = reply
+            payload = {"id": "x", "object": "chat.completion", "created": 0, "model": body["model"], "choices": [choice],
+                       "usage": {"prompt_tokens": 11, "completion_tokens": 1, "total_tokens": 12}}
+        data = (json.dumps(payload) if not isinstance(payload, str) else payload).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -146,15 +119,36 @@ def compat_server():
     server.shutdown()
 
 
-def test_openai_backend_sends_schema_and_key_and_retries(compat_server):
+def test_openai_backend_reads_log_probabilities_and_sends_the_key(compat_server):
     url, handler = compat_server
-    handler.replies += ["{oops", GOOD]
-    settings = load_settings(backend="openai", base_url=url, model="qwen-big", api_key="sk-test")
-    result = ask_structured(make_chat(settings), ASK, Verdict)
-    assert result.ok and result.value.verdict == "absent"
-    assert result.usage.prompt_tokens == 22 and result.usage.calls == 2
+    handler.replies += [{"content": "是", "logprobs": {"content": [{"token": "是", "logprob": -0.1, "top_logprobs": [
+        {"token": "是", "logprob": -0.1}, {"token": "否", "logprob": -2.5}]}]}}]
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="qwen-big", api_key="sk-test"))
+    [score], usage = _judge(chat).score(INDICATOR, [CANDIDATE])
+    assert score.method == "logprob" and score.p_yes > 0.9 and usage.prompt_tokens == 11
     first = handler.requests[0]
-    assert first["path"] == "/v1/chat/completions"
-    assert first["auth"] == "Bearer sk-test"
-    assert first["body"]["model"] == "qwen-big"
-    assert first["body"]["response_format"]["type"] == "json_schema"
+    assert first["path"] == "/v1/chat/completions" and first["auth"] == "Bearer sk-test"
+    assert first["body"]["model"] == "qwen-big" and first["body"]["logprobs"] is True
+
+
+def test_an_endpoint_that_refuses_log_probabilities_is_asked_for_a_generated_answer(compat_server):
+    url, handler = compat_server
+    handler.replies += [(400, {"error": {"message": "logprobs are not supported by this model"}}), "否"]
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="cloud", max_retries=0))
+    judge = _judge(chat)
+    [score], _ = judge.score(INDICATOR, [CANDIDATE])
+    assert score.method == "generated" and score.p_yes == 0.0 and not judge.logprobs
+    assert "logprobs" not in handler.requests[-1]["body"]
+
+
+@pytest.mark.parametrize("reply", [(200, {"choices": []}), (200, "not json at all"), (200, {"choices": [{"message": None}]})],
+                         ids=["no_choices", "invalid_json", "null_message"])
+def test_malformed_replies_are_backend_errors_not_crashes(compat_server, reply):
+    url, handler = compat_server
+    handler.replies += [reply] * 3
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="m", max_retries=0))
+    try:
+        [score], _ = _judge(chat).score(INDICATOR, [CANDIDATE])
+    except LLMError:
+        return
+    assert score.p_yes is None  # an empty answer is unscored, never a verdict

@@ -1,58 +1,37 @@
-"""The bundled models, for real: Chinese questions with a JSON schema."""
-
-from typing import Literal
+"""The bundled models, for real: one-token yes/no answers with log-probabilities through llama.cpp."""
 
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
-from pydantic import BaseModel, Field
 
-from reviewer import ask_structured, load_settings, make_chat
+from reviewer import load_settings, make_chat
+from reviewer.candidates import Candidate
+from reviewer.framework import load_framework
+from reviewer.judge import SentenceJudge
+from reviewer.prompts import load_prompt
 
 pytestmark = pytest.mark.model
 
-
-class IndustryAnswer(BaseModel):
-    reasoning: str = Field(max_length=120, description="一句话理由")
-    traditional_upgrading: Literal["yes", "no", "insufficient_evidence"] = Field(
-        description="规划是否把传统产业改造升级作为发展新质生产力的任务"
-    )
-    industries: list[str] = Field(max_length=4, description="规划点名的产业，最多4个")
+UPGRADING = load_framework().get("M3").indicators[0]  # M3a: upgrading traditional industries
 
 
-PLAN = (
-    "某县发展新质生产力实施方案：推动纺织、建材等传统产业开展数字化、智能化改造，"
-    "实施设备更新和技术改造项目；同时培育新能源装备、新材料等战略性新兴产业。"
-)
+def _candidate(text: str) -> Candidate:
+    return Candidate(indicator="M3a", sentence=0, text=text, start=0, end=len(text), section="重点任务")
 
 
 @pytest.fixture(scope="module", params=["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"])
-def local_chat(request):
-    return make_chat(load_settings(backend="local", model=request.param, max_tokens=200))
+def judge(request):
+    return SentenceJudge(make_chat(load_settings(backend="local", model=request.param)), load_prompt("judge_sentence"))
 
 
-def test_chinese_question_gets_a_schema_valid_answer(local_chat):
-    messages = [
-        SystemMessage(content="你是规划审读助手，只依据给定文本回答，输出 JSON。"),
-        HumanMessage(content=f"规划文本：{PLAN}\n问题：该规划是否把传统产业改造升级作为发展新质生产力的任务？列出点名的产业。"),
-    ]
-    result = ask_structured(local_chat, messages, IndustryAnswer)
-    assert result.ok, result.raw
-    assert isinstance(result.value, IndustryAnswer)
-    assert result.usage.prompt_tokens > 50 and result.usage.completion_tokens > 5
+def test_answers_come_as_log_probabilities(judge):
+    scores, usage = judge.score(UPGRADING, [_candidate("推动纺织、建材等传统产业开展数字化、智能化改造，实施设备更新项目。")])
+    assert scores[0].method == "logprob" and scores[0].p_yes is not None
+    assert usage.calls == 1 and usage.completion_tokens == 1 and usage.prompt_tokens > 50
 
 
-def test_15b_reads_the_obvious_answer():
-    chat = make_chat(load_settings(backend="local", max_tokens=200))
-    messages = [HumanMessage(content=f"规划文本：{PLAN}\n问题：该规划是否把传统产业改造升级作为发展新质生产力的任务？")]
-    result = ask_structured(chat, messages, IndustryAnswer)
-    assert result.ok and result.value.traditional_upgrading == "yes"
-
-
-def test_token_limit_cut_is_retried_then_reported_not_crashed():
-    # 12 tokens cannot hold this JSON: every attempt is cut off mid-JSON.
-    chat = make_chat(load_settings(backend="local", model="qwen2.5-coder-0.5b", max_tokens=12))
-    result = ask_structured(chat, [HumanMessage(content=f"规划文本：{PLAN}\n请回答。")], IndustryAnswer, max_retries=2)
-    assert not result.ok
-    assert result.attempts == 3
-    assert result.finish_reasons == ["length"] * 3
-    assert "截断" in result.error
+def test_the_default_model_tells_the_obvious_cases_apart():
+    judge = SentenceJudge(make_chat(load_settings(backend="local")), load_prompt("judge_sentence"))
+    yes = _candidate("推动纺织、建材等传统产业开展数字化、智能化改造，实施设备更新和技术改造项目。")
+    no = _candidate("成立县发展新质生产力工作领导小组，由县政府主要负责同志任组长。")
+    (p_yes, p_no), usage = judge.score(UPGRADING, [yes, no])
+    assert p_yes.p_yes > p_no.p_yes
+    assert usage.cached_tokens > 0  # the second sentence reused the system text and question from the cache

@@ -1,53 +1,30 @@
-"""Quote verification: exact, normalised and fuzzy matches mapped back to original spans."""
+"""Verify: text matching after normalisation, and the last check before a quote is shown."""
 
-import pytest
+from reviewer.sentences import segment
+from reviewer.verify import check_quote, has_cue, normalise
 
-from reviewer.verify import FUZZY_MIN, PlanText, has_cue, normalise
-
-PLAN = "二、主要目标\n到2026年，全县战略性新兴产业增加值占比达到30%以上；\n依托县工业园区，重点招引光伏组件、储能电池及配套企业。"
-
-
-@pytest.mark.parametrize(
-    "quote, method",
-    [
-        ("到2026年，全县战略性新兴产业增加值占比达到30%以上", "exact"),
-        ("“依托县工业园区，重点招引光伏组件”", "exact"),  # surrounding quote marks ignored
-        ("依托县工业 园区 重点招引光伏组件", "normalised"),  # spacing and punctuation differ
-        ("到２０２６年，全县战略性新兴产业增加值占比达到３０%以上。", "normalised"),  # full-width digits
-        ("依托县工业园区，重点招商光伏组件、储能电池及配套企业", "fuzzy"),  # one character misquoted
-    ],
-    ids=["exact", "quote_marks", "spacing", "fullwidth", "one_char_off"],
-)
-def test_quote_found_and_mapped_to_original_span(quote, method):
-    plan = PlanText(PLAN)
-    match = plan.locate(quote)
-    assert match.verified and match.method == method
-    assert PLAN[match.start : match.end] == match.text
-    if method == "fuzzy":
-        assert FUZZY_MIN <= match.similarity < 1
-
-
-@pytest.mark.parametrize(
-    "quote",
-    ["争取或结合中央资源，如中央预算内投资", "规划提出建设国家级高新区", "园区", ""],
-    ids=["words_from_the_question", "invented", "too_short", "empty"],
-)
-def test_unfindable_quotes_fail_with_a_reason(quote):
-    match = PlanText(PLAN).locate(quote)
-    assert not match.verified and match.reason and match.start is None
-
-
-def test_regex_metacharacters_are_plain_text():
-    plan = PlanText("研发投入强度（%）达到2.5%以上(含)。")
-    assert plan.locate("研发投入强度（%）达到2.5%以上(含)").verified
-    assert not plan.locate(".*+?[](){}").verified
+NOTICE = "某县人民政府关于印发《某县行动方案》的通知\n经县人民政府同意，现将《某县行动方案》印发给你们，请认真贯彻执行。\n一、重点任务\n推动纺织产业智能化改造。"
 
 
 def test_normalise_keeps_offsets():
-    norm, offsets = normalise("A，b 1")
-    assert norm == "ab1" and offsets == [0, 2, 4]
+    norm, offsets = normalise("研发 投入（%）")
+    assert norm == "研发投入" and offsets == [0, 1, 3, 4]
 
 
 def test_cues_match_after_normalisation():
-    assert has_cue("推动纺织等传统 产业改造", ["传统产业"])
-    assert not has_cue("建设孵化器", ["传统产业", "技术改造"])
+    assert has_cue("推动“上云用数赋智”", ["上云 用数"])
+    assert not has_cue("推动产业升级", ["上云"])
+
+
+def test_body_quotes_pass_and_apparatus_never_does():
+    sentences = segment(NOTICE)
+    body = next(s for s in sentences if "纺织" in s.text)
+    assert check_quote(NOTICE, body, body.text, body.start, body.end, preamble_ok=False).ok
+    for s in sentences[:2]:  # the notice title and its 印发 sentence
+        result = check_quote(NOTICE, s, s.text, s.start, s.end, preamble_ok=True)
+        assert not result.ok and "不能作为证据" in result.reason
+
+
+def test_a_quote_that_is_not_the_text_at_its_span_is_refused():
+    body = segment(NOTICE)[-1]
+    assert not check_quote(NOTICE, body, "推动纺织产业数字化改造。", body.start, body.end, preamble_ok=False).ok

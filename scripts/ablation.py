@@ -1,0 +1,65 @@
+"""The ablation table: each stage of the judging method, offline from recorded sentence scores.
+
+For each (dataset, run) pair, the checkpointed reports are re-decided under each stage of
+:data:`reviewer.calibrate.VARIANTS` with the shipped calibrated thresholds, and scored against
+the gold labels beside the keyword baseline and the majority label. Prints Markdown.
+
+    python scripts/ablation.py --model qwen2.5-coder-1.5b eval/data/blind_test.jsonl=eval/runs/blind-test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from reviewer.aggregate import load_thresholds
+from reviewer.calibrate import VARIANTS, redecide
+from reviewer.contracts import Report
+from reviewer.evaluate import keyword_prediction, majority_predictions
+from reviewer.framework import load_framework
+from reviewer.scoring import Prediction, SystemMetrics, read_dataset, system_metrics
+
+
+def table(rows: list[tuple[str, SystemMetrics, str]]) -> str:
+    """Markdown rows: macro-F1 M / E / all, E accuracy, false-present rate, not-judgeable rate, s/plan."""
+    lines = ["| stage | macro-F1 (M present, E missing) | macro-F1 M | macro-F1 E | E accuracy | false present (M) | cannot judge | s/plan |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, m, seconds in rows:
+        lines.append(f"| {name} | {m.macro_f1:.3f} | {m.macro_f1_m:.3f} | {m.macro_f1_e:.3f} | {m.accuracy_e:.3f} | "
+                     f"{m.false_present_rate:.3f} | {m.not_judgeable_rate:.3f} | {seconds} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--reference", type=Path, default=None, help="dataset whose majority labels the majority baseline uses")
+    parser.add_argument("pairs", nargs="+", help="DATASET.jsonl=RUN_FOLDER")
+    args = parser.parse_args()
+    framework = load_framework()
+    thresholds = load_thresholds(args.model)
+    for pair in args.pairs:
+        dataset, run = (Path(p) for p in pair.split("=", 1))
+        examples = read_dataset(dataset)
+        reports: dict[str, Report] = {}
+        for e in examples:
+            path = run / "predictions" / f"{e.id}.run0.json"
+            if path.exists() and "report" in (record := json.loads(path.read_text(encoding="utf-8"))):
+                reports[e.id] = Report.model_validate(record["report"])
+        examples = [e for e in examples if e.id in reports]
+        seconds = sum(r.run.seconds for r in reports.values()) / max(1, len(reports))
+        rows = [("keyword baseline (cues anywhere, no scope)",
+                 system_metrics("kw", [keyword_prediction(e, framework) for e in examples], examples), "0"),
+                ("majority label", system_metrics("maj", majority_predictions(examples, read_dataset(args.reference)
+                                                                              if args.reference else examples), examples), "0")]
+        for name, rule in VARIANTS.items():
+            preds = [Prediction(id=e.id, system=name, verdicts=redecide(reports[e.id], framework, thresholds, rule)) for e in examples]
+            cost = "<1" if name == "cues only" else f"{seconds:.0f}"
+            rows.append((name, system_metrics(name, preds, examples), cost))
+        print(f"\n{dataset.name} ({len(examples)} plans)\n")
+        print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
