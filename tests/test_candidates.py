@@ -1,0 +1,65 @@
+"""Candidate selection: what may ever be put to the model as evidence, over every labelled document."""
+
+from pathlib import Path
+
+import pytest
+
+from reviewer.candidates import QueryVectors, cue_weight, select_candidates
+from reviewer.embeddings import HashEmbeddings
+from reviewer.framework import load_framework
+from reviewer.scoring import read_dataset
+from reviewer.scope import classify_scope
+from reviewer.sentences import NOT_EVIDENCE, load_reading_rules, segment
+
+DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
+FW = load_framework()
+RULES = load_reading_rules()
+EMB = HashEmbeddings()
+QUERIES = QueryVectors(FW, EMB)
+EXAMPLES = [e for name in ("dev", "test", "blind_dev", "blind_test") for e in read_dataset(DATA / f"{name}.jsonl")]
+
+
+def _candidates(text):
+    sentences = segment(text, RULES)
+    vectors = EMB.embed_documents([s.text for s in sentences])
+    return sentences, select_candidates(text, sentences, FW, RULES, QUERIES, vectors, k=3)
+
+
+def test_no_title_wrapper_or_addressee_is_ever_a_candidate_in_the_labelled_set():
+    offending = []
+    for example in EXAMPLES:
+        sentences, candidates = _candidates(example.text)
+        for ind, picked in candidates.items():
+            for c in picked:
+                role = sentences[c.sentence].role
+                if role in NOT_EVIDENCE or (role == "preamble" and ind != "E1a"):
+                    offending.append((example.id, ind, role, c.text[:30]))
+    assert not offending
+
+
+def test_preamble_is_a_candidate_only_where_it_names_a_national_plan():
+    text = ("某县加快发展新质生产力行动方案\n为贯彻落实《成渝地区双城经济圈建设规划纲要》决策部署，结合我县实际，制定本方案。\n"
+            "以习近平新时代中国特色社会主义思想为指导，全面贯彻党的二十大精神。\n一、重点任务\n推动纺织产业智能化改造。")
+    sentences, candidates = _candidates(text)
+    preamble = [c.text for c in candidates["E1a"] if sentences[c.sentence].role == "preamble"]
+    assert preamble and all("双城经济圈" in t for t in preamble)
+    assert all(sentences[c.sentence].role != "preamble" for ind, cs in candidates.items() if ind != "E1a" for c in cs)
+
+
+def test_a_cue_inside_a_fixed_phrase_is_no_cue():
+    e3a = FW.get("E3").indicators[0]
+    assert cue_weight("以习近平新时代中国特色社会主义思想为指导", e3a.keywords, RULES) == 0
+    assert cue_weight("发挥我县富硒茶特色资源优势", e3a.keywords, RULES) > 0
+
+
+def test_rewards_for_national_recognition_are_not_national_links():
+    e4b = FW.get("E4").indicators[1]
+    sentences, candidates = _candidates("某县行动方案\n一、重点任务\n对新认定的国家级研发平台给予300万元奖励。\n建设县科技企业孵化器。")
+    assert all("奖励" not in c.text for c in candidates[e4b.id])
+
+
+@pytest.mark.parametrize("doc_id, kind", [("blind-010", "wrapper"), ("blind-004", "thematic"), ("blind-001", "comprehensive"),
+                                          ("blind-009", "decision")])
+def test_scope_of_real_shaped_documents(doc_id, kind):
+    example = next(e for e in EXAMPLES if e.id == doc_id)
+    assert classify_scope(segment(example.text, RULES), f"{example.id}.txt", RULES).kind == kind
