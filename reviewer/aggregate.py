@@ -93,7 +93,8 @@ def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Threshol
 
 def summarise(findings: list[Finding], names: dict[str, str]) -> Summary:
     """Which checks flag a problem, and a one-paragraph headline in Chinese that never calls an
-    incomplete review clean."""
+    incomplete review clean.
+    """
     summary = Summary(
         misconceptions_present=[f.check_id for f in findings if f.verdict == "present"],
         embedding_missing=[f.check_id for f in findings if f.verdict == "missing"],

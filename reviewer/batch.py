@@ -16,8 +16,9 @@ import hashlib
 import itertools
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
 

@@ -10,8 +10,7 @@ ablation's stages.
 
 from __future__ import annotations
 
-import itertools
-from typing import Callable
+from collections.abc import Callable
 
 from pydantic import BaseModel
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clean import SPACES, heading_rank, heading_title
 from .contracts import Chunk, Document
+from .headings import heading_rank, heading_title
+from .textquality import SPACES
 
 _SENTENCE_END = re.compile("[。；！？!?;]+[”’）」』\"')]*|(?<=[A-Za-z])\\.(?=[ \n])|\n+")
 """Where a sentence ends: Chinese or English end punctuation (with closing quotes), or a line end."""

@@ -18,12 +18,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-# The text-quality measures and heading markers lived here first and are re-exported for callers.
-from .headings import heading_rank, heading_title, is_caption
+from .headings import heading_rank, is_caption
 from .textquality import (
-    CJK, CJK_RE, CLOSING, FW_PUNCT, MIN_COMMON_CJK, MOJIBAKE, OPENING, SPACE_RUN, SPACES, TERMINAL, StraySpaces,
-    cid_count, cjk_share, common_cjk_share, display_width, garbled_count, garbled_share, is_garbled, is_wide,
-    readable_cjk_count, strip_cid, stray_space_ratio,
+    CJK,
+    CJK_RE,
+    CLOSING,
+    FW_PUNCT,
+    OPENING,
+    SPACE_RUN,
+    SPACES,
+    TERMINAL,
+    cjk_share,
+    display_width,
+    is_wide,
 )
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))

@@ -11,9 +11,9 @@ from typing import Any
 import click
 
 from .config import SettingsError, load_settings
+from .embeddings import embedding_status
 from .llm import LLMError
 from .load import LoadError
-from .embeddings import embedding_status
 from .models import BUNDLED_MODELS, ModelError, model_status
 from .pipeline import Progress, Reviewer
 from .render import to_json, to_markdown

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -56,7 +56,8 @@ def _relative(path: Path) -> str:
 
 def keyword_prediction(example: GoldExample, framework: Framework) -> Prediction:
     """Baseline: an indicator is yes when any plan sentence holds one of its cues and none of its
-    exclusions; the framework's rules then apply as if every document were a comprehensive plan."""
+    exclusions; the framework's rules then apply as if every document were a comprehensive plan.
+    """
     texts = [example.text[s:e] for s, e in split_sentences(example.text)]
     verdicts: dict[str, str | None] = {}
     for check in framework.checks:

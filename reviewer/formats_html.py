@@ -17,10 +17,9 @@ from .clean import fix_spacing
 from .formats import PAGE_BREAK, LoadError, RawPage, brief, decode_text, hidden_warning
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote center dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
-    "header hr li main nav ol p pre section table tbody thead tfoot tr ul caption title".split()
+    ["address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "title"]
 )
-_SKIP_TAGS = frozenset("script style noscript template svg iframe object head button select nav aside".split())
+_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "object", "head", "button", "select", "nav", "aside"])
 _BREAK_BEFORE = re.compile(r"(?:page-)?break-before\s*:\s*(?:always|page)", re.I)
 _BREAK_AFTER = re.compile(r"(?:page-)?break-after\s*:\s*(?:always|page)", re.I)
 

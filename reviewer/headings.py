@@ -6,7 +6,6 @@ import re
 
 from .textquality import CJK, SPACES
 
-
 _NUM_CN = "一二三四五六七八九十百零〇两"
 _ARTICLE = re.compile(f"第[{_NUM_CN}\\d]+([章编节条])")
 _ARTICLE_RANK = {"章": 0, "编": 0, "节": 1, "条": 3}

@@ -14,8 +14,9 @@ import re
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import chromadb
 from chromadb.api.types import Documents, EmbeddingFunction

@@ -18,7 +18,6 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-
 from .clean import Cleaned, PageText, clean_pdf_pages, clean_plain_pages
 from .contracts import Document, Page, PageRejection, PageReport, QualityReport
 from .formats import (
@@ -35,7 +34,6 @@ from .formats import (
 from .formats_docx import docx_pages
 from .formats_html import html_pages
 from .textquality import cid_count, cjk_share, garbled_share, is_garbled, readable_cjk_count, strip_cid
-
 
 _FORMATS = {".pdf": "pdf", ".docx": "docx", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
             ".html": "html", ".htm": "html", ".xhtml": "html", "": "txt"}

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -22,8 +23,19 @@ from pydantic import BaseModel
 from .aggregate import MAX_EVIDENCE, Thresholds, confidence, decide, load_thresholds, summarise
 from .candidates import Candidate, QueryVectors, select_candidates
 from .config import Settings, load_settings
-from .contracts import (CandidateScore, Citation, Document, DocumentScope, Evidence, Finding, IndicatorResult, Report,
-                        RunInfo, SearchTrace, Usage)
+from .contracts import (
+    CandidateScore,
+    Citation,
+    Document,
+    DocumentScope,
+    Evidence,
+    Finding,
+    IndicatorResult,
+    Report,
+    RunInfo,
+    SearchTrace,
+    Usage,
+)
 from .corpus import Passage, default_corpus_dirs, squash_text
 from .embeddings import make_embeddings
 from .framework import Check, Framework, load_framework

@@ -18,8 +18,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from .clean import SPACES, heading_rank, heading_title
+from .headings import heading_rank, heading_title
 from .resources import data_dir
+from .textquality import SPACES
 
 Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "heading", "body"]
 NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})
@@ -182,7 +183,8 @@ MIN_CLAUSE_CHARS = 12
 
 def _split_preamble(text: str, start: int, end: int, role: Role, rules: ReadingRules) -> list[tuple[int, int, Role]]:
     """Cut a preamble sentence after its last boilerplate clause: the plan's own framing that
-    follows (坚持…，聚焦…) is content, not preamble."""
+    follows (坚持…，聚焦…) is content, not preamble.
+    """
     if role != "preamble":
         return [(start, end, role)]
     cut = start

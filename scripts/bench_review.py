@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(model: str, plan: Path) -> dict[str, object]:
     rates = bench(model, runs=3, prompt_chars=900, gen=128)
-    reviewer = Reviewer(load_settings(backend="local", model=model))
+    reviewer = Reviewer(load_settings(backend="local", model=model, score_cache=False))  # time real model calls
     reviewer.corpus  # noqa: B018 - index the corpus before timing
     reviewer.chat._send({"messages": [{"role": "user", "content": "你好"}], "max_tokens": 1})  # load the model
     started = time.perf_counter()

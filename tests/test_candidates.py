@@ -7,8 +7,8 @@ import pytest
 from reviewer.candidates import QueryVectors, cue_weight, select_candidates
 from reviewer.embeddings import HashEmbeddings
 from reviewer.framework import load_framework
-from reviewer.scoring import read_dataset
 from reviewer.scope import classify_scope
+from reviewer.scoring import read_dataset
 from reviewer.sentences import NOT_EVIDENCE, load_reading_rules, segment
 
 DATA = Path(__file__).resolve().parents[1] / "eval" / "data"

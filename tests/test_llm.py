@@ -8,12 +8,10 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from reviewer import FakeChat, LLMError, load_settings, make_chat
-from reviewer.llm import OpenAIChat
-
-
 from reviewer.candidates import Candidate
 from reviewer.framework import load_framework
 from reviewer.judge import SentenceJudge, p_yes_from_logprobs, p_yes_from_text
+from reviewer.llm import OpenAIChat
 from reviewer.prompts import load_prompt
 
 INDICATOR = load_framework().get("M3").indicators[0]

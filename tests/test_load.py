@@ -251,7 +251,7 @@ def test_text_named_pdf_is_read_as_text_but_binary_named_pdf_is_corrupt():
         ("cid.txt", b"(cid:1234)(cid:5678)(cid:42)" * 40, "garbled", "unreadable"),
         ("fffd.txt", ("\ufffd\ufffd新" * 200).encode(), "garbled", "unreadable"),
         ("en.txt", b"This plan is written in English only, with no Chinese at all." * 5, "not_chinese", "Chinese"),
-        ("mojibake.txt", "新质生产力发展规划".encode("utf-8").decode("latin-1").encode("utf-8") * 20, "garbled", "UTF-8"),
+        ("mojibake.txt", "新质生产力发展规划".encode().decode("latin-1").encode("utf-8") * 20, "garbled", "UTF-8"),
         ("latin1.txt", bytes(range(0x80, 0x100)) * 4, "bad_encoding", "save it as UTF-8"),
     ],
     ids=["empty", "blank", "xls", "old_doc", "png", "bad_docx", "cid", "fffd", "english", "mojibake", "latin1"],
