@@ -32,7 +32,7 @@ def main() -> None:
     for model in args.models:
         reviewer = Reviewer(load_settings(backend="local", model=model))
         result = evaluate(args.dataset, reviewer, ROOT / "eval" / "runs" / model, reference=args.reference,
-                          on_item=lambda i, n, ex: print(f"[{model}] {i}/{n} {ex}", flush=True))
+                          on_item=lambda i, n, ex, model=model: print(f"[{model}] {i}/{n} {ex}", flush=True))
         (results / f"{model}.json").write_text(result.model_dump_json(indent=2), encoding="utf-8")
         rows.append(result.reviewer)
         baselines = result.baselines

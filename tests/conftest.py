@@ -16,7 +16,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 _real_connect = socket.socket.connect
 
 
-class NetworkBlocked(RuntimeError):
+class NetworkBlockedError(RuntimeError):
     """A test tried to reach a host other than this machine."""
 
 
@@ -28,7 +28,7 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
         except ValueError:
             loopback = False
         if not loopback:
-            raise NetworkBlocked(f"test tried to connect to {address!r}")
+            raise NetworkBlockedError(f"test tried to connect to {address!r}")
     return _real_connect(self, address)
 
 
