@@ -92,8 +92,9 @@ def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Threshol
 
 
 def summarise(findings: list[Finding], names: dict[str, str]) -> Summary:
-    """Which checks flag a problem, and a one-paragraph headline in Chinese that never calls an
-    incomplete review clean.
+    """Which checks flag a problem, and a one-paragraph headline in Chinese.
+
+    The headline never calls an incomplete review clean.
     """
     summary = Summary(
         misconceptions_present=[f.check_id for f in findings if f.verdict == "present"],

@@ -55,8 +55,9 @@ def _relative(path: Path) -> str:
 
 
 def keyword_prediction(example: GoldExample, framework: Framework) -> Prediction:
-    """Baseline: an indicator is yes when any plan sentence holds one of its cues and none of its
-    exclusions; the framework's rules then apply as if every document were a comprehensive plan.
+    """Baseline: an indicator is yes when any plan sentence holds one of its cues and none of its exclusions.
+
+    The framework's rules then apply as if every document were a comprehensive plan.
     """
     texts = [example.text[s:e] for s, e in split_sentences(example.text)]
     verdicts: dict[str, str | None] = {}

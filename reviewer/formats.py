@@ -80,6 +80,7 @@ PAGE_BREAK = "\f"
 
 
 def too_large(label: str, size: int, limits: LoadLimits) -> LoadError:
+    """The error for a file of ``size`` bytes over the size limit."""
     return LoadError(
         f"{label}: {size / MB:.1f} MB is over the {limits.max_bytes / MB:.0f} MB limit; "
         "remove annexes and images or split the plan, then load the main text",
@@ -238,6 +239,7 @@ def _decrypt(reader: PdfReader, label: str, warns: list[str]) -> None:
 
 
 def brief(exc: BaseException) -> str:
+    """An exception as ``Type: first line`` (at most 120 characters of message)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text[:120]}" if text else type(exc).__name__
 

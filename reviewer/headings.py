@@ -50,4 +50,5 @@ _CAPTION = re.compile(f"(?:图|表|附表|附图)[{SPACES}]*\\d+(?:[-.]\\d+)?(?:
 
 
 def is_caption(line: str) -> bool:
+    """True when ``line`` starts like a figure or table caption (图 1, 表 2-1, 附表 3)."""
     return bool(_CAPTION.match(line))

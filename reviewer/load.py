@@ -84,7 +84,7 @@ def _is_pasted_text(source: str) -> bool:
 
 
 def _looks_like_path(text: str) -> bool:
-    """Starts like a path (``/``, ``~``, ``./``, ``C:\\``) or ends in a file suffix."""
+    r"""Starts like a path (``/``, ``~``, ``./``, ``C:\``) or ends in a file suffix."""
     if text.startswith(("/", "~", "./", "../", ".\\", "\\\\")) or re.match(r"[A-Za-z]:[\\/]", text):
         return True
     return Path(text).suffix.lower() in (set(_FORMATS) | _OTHER_SUFFIXES) - {""}

@@ -182,8 +182,9 @@ MIN_CLAUSE_CHARS = 12
 
 
 def _split_preamble(text: str, start: int, end: int, role: Role, rules: ReadingRules) -> list[tuple[int, int, Role]]:
-    """Cut a preamble sentence after its last boilerplate clause: the plan's own framing that
-    follows (坚持…，聚焦…) is content, not preamble.
+    """Cut a preamble sentence after its last boilerplate clause.
+
+    The plan's own framing that follows (坚持…，聚焦…) is content, not preamble.
     """
     if role != "preamble":
         return [(start, end, role)]
