@@ -206,11 +206,11 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
     started = time.perf_counter()
     try:
         digest = _sha256(path)
-        if digest == entry.sha256 and entry.config_key == reviewer.config_key() and not entry.error:
-            if (done := _stored(base)) is not None:
-                missing = fmt != "json" and not base.with_suffix(f".{fmt}").exists()
-                outputs = write_report(done, base, fmt) if missing else [str(base.with_suffix(".json"))]
-                return BatchItem(source=str(path), status="skipped", outputs=outputs)
+        unchanged = digest == entry.sha256 and entry.config_key == reviewer.config_key() and not entry.error
+        if unchanged and (done := _stored(base)) is not None:
+            missing = fmt != "json" and not base.with_suffix(f".{fmt}").exists()
+            outputs = write_report(done, base, fmt) if missing else [str(base.with_suffix(".json"))]
+            return BatchItem(source=str(path), status="skipped", outputs=outputs)
         report = reviewer.review(path, progress=progress)
         outputs = write_report(report, base, fmt)
     except (LoadError, LLMError, ModelError, OSError) as exc:

@@ -8,6 +8,7 @@ embedding function (which downloads a model) is never used: ours is passed expli
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -141,10 +142,9 @@ class VectorIndex:
         else:
             self.path.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(path=str(self.path), settings=settings)
-            try:  # the collection of an index built before the key: its embedder is unknown, so drop it
+            # the collection of an index built before the key: its embedder is unknown, so drop it
+            with contextlib.suppress(NotFoundError):
                 client.delete_collection(self._legacy)
-            except NotFoundError:
-                pass
         collection = client.get_or_create_collection(
             self.name, embedding_function=self._function, metadata={"hnsw:space": "cosine", "embedder": self.embedder_id}
         )
@@ -211,10 +211,8 @@ class VectorIndex:
     def close(self) -> None:
         """Drop an in-memory collection (persistent ones stay)."""
         if self.path is None:
-            try:
+            with contextlib.suppress(Exception):  # already gone
                 self._client.delete_collection(self.name)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
 
 
 def write_manifest(path: Path, data: dict[str, Any]) -> None:
