@@ -98,7 +98,7 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
         keys = [k for ind in check.indicators for k in (ind.id, f"{ind.id}~meaning")]
         current = {k: default for k in keys}
 
-        def score(values: dict[str, float]) -> float:
+        def score(values: dict[str, float], check: Check = check, rows: list[tuple[Recorded, Report, str]] = rows) -> float:
             t = Thresholds(default=default, by_indicator=values)
             return _objective(check, [_verdict(check, r, t, rule, report) for r, report, _ in rows], [g for _, _, g in rows])
 
