@@ -174,7 +174,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
     samples = sorted(str(p) for p in data_dir("samples").glob("*.txt"))
 
     def run_review(file: str | None, pasted: str, backend: str, url: str, model: str, key: str,
-                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
         started = time.perf_counter()
         try:
             if file:
@@ -204,7 +204,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
         return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
 
     def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,
-                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+                  progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
         if not files:
             return ("请先上传一个或多个规划文件。", None, None)
         reviewer = pool.get(_choice(backend, url, model, key))
