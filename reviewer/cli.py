@@ -6,7 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -33,7 +33,7 @@ def backend_options(func: Any) -> Any:
     return func
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
@@ -73,7 +73,7 @@ def models(as_json: bool) -> None:
                    f"{e.size / 1e6:.1f} MB, {e.path}")
         if e.problem:
             click.echo(f"  problem: {e.problem}")
-    if not all(s.verified for s in [*statuses, *embedders]):
+    if not (all(s.verified for s in statuses) and all(e.verified for e in embedders)):
         sys.exit(1)
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from .clean import Cleaned, PageText, clean_pdf_pages, clean_plain_pages
 from .contracts import Document, Page, PageRejection, PageReport, QualityReport
+from .formats import LoadError as LoadError  # re-exported: the error every caller of load() catches
 from .formats import (
-    LoadError,
     LoadLimits,
     RawPage,
     check_text_size,
