@@ -15,7 +15,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -209,7 +209,7 @@ class OpenAIChat(_OpenAIStyleChat):
             raise LLMError(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
         except (ValueError, TypeError, openai.OpenAIError) as exc:  # e.g. HTTP 200 with a body that is not JSON
             raise LLMError(f"LLM endpoint {self.base_url} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
-        data = completion.model_dump()
+        data: dict[str, Any] = completion.model_dump()
         extra = getattr(completion, "model_extra", None) or {}
         if "timings" in extra:
             data["timings"] = extra["timings"]
@@ -313,9 +313,17 @@ class FakeChat(_OpenAIStyleChat):
         }
 
 
+class _SamplingArgs(TypedDict):
+    """The generation settings every backend takes."""
+
+    max_tokens: int
+    temperature: float
+    seed: int | None
+
+
 def make_chat(settings: Settings) -> BaseChatModel:
     """Build the chat model that ``settings`` selects."""
-    common = {"max_tokens": settings.max_tokens, "temperature": settings.temperature, "seed": settings.seed}
+    common: _SamplingArgs = {"max_tokens": settings.max_tokens, "temperature": settings.temperature, "seed": settings.seed}
     if settings.backend == "fake":
         return FakeChat(**common)
     if settings.backend == "openai":
