@@ -220,7 +220,8 @@ def _read(f: BinaryIO, fmt: str) -> int | float | bool:
     data = f.read(size)
     if len(data) != size:
         raise ModelError("GGUF header is truncated")
-    return struct.unpack(fmt, data)[0]
+    value: int | float | bool = struct.unpack(fmt, data)[0]  # one scalar of format ``fmt``
+    return value
 
 
 def _read_str(f: BinaryIO) -> str:
@@ -280,7 +281,7 @@ def _stamp_matches(spec: ModelSpec, path: Path) -> bool:
         stat = path.stat()
     except (OSError, ValueError):
         return False
-    return stamp == {"sha256": spec.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    return bool(stamp == {"sha256": spec.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
 
 
 def _write_stamp(spec: ModelSpec, path: Path) -> None:
