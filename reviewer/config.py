@@ -126,7 +126,8 @@ def _file_values(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SettingsError(f"config file {path} is not valid TOML: {exc}") from exc
-    return data.get("reviewer", data)
+    values: dict[str, Any] = data.get("reviewer", data)  # a [reviewer] table, or the settings at top level
+    return values
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
