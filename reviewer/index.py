@@ -17,10 +17,11 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import chromadb
-from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.api.shared_system_client import SharedSystemClient
+from chromadb.api.types import Documents, Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
@@ -145,8 +146,10 @@ class VectorIndex:
             # the collection of an index built before the key: its embedder is unknown, so drop it
             with contextlib.suppress(NotFoundError):
                 client.delete_collection(self._legacy)
+        # chromadb types the parameter as embedding images too; this index only ever embeds documents
+        function = cast("EmbeddingFunction[Embeddable]", self._function)
         collection = client.get_or_create_collection(
-            self.name, embedding_function=self._function, metadata={"hnsw:space": "cosine", "embedder": self.embedder_id}
+            self.name, embedding_function=function, metadata={"hnsw:space": "cosine", "embedder": self.embedder_id}
         )
         collection.count()  # touch the data so a damaged store fails here, not later
         return client, collection
@@ -158,7 +161,7 @@ class VectorIndex:
             if self.path is None:
                 raise
             self._notify(f"index at {self.path} is unreadable ({type(exc).__name__}: {exc}); rebuilding it")
-            chromadb.api.client.SharedSystemClient.clear_system_cache()
+            SharedSystemClient.clear_system_cache()
             shutil.rmtree(self.path, ignore_errors=True)
             self.rebuilt = True
             return self._connect()
@@ -223,9 +226,10 @@ def write_manifest(path: Path, data: dict[str, Any]) -> None:
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest written by the last build, or {}."""
     try:
-        return json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest
 
 
 def index_dir(home: Path) -> Path:
