@@ -164,14 +164,8 @@ HOW_TO_READ = """
 """
 
 
-def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None) -> gr.Blocks:
-    """The page; ``pool`` lets tests inject reviewers (e.g. the fake backend)."""
-    settings = settings or load_settings()
-    pool = pool or ReviewerPool(settings)
-    workdir = Path(tempfile.mkdtemp(prefix="reviewer-app-"))
-    backends = [f"local:{name}" for name in BUNDLED_MODELS] + ["openai", "fake"]
-    default_backend = f"local:{settings.model}" if settings.backend == "local" else settings.backend
-    samples = sorted(str(p) for p in data_dir("samples").glob("*.txt"))
+def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any, ...]]:
+    """The review button's handler: one uploaded or pasted plan into the page's status, panes and downloads."""
 
     def run_review(file: str | None, pasted: str, backend: str, url: str, model: str, key: str,
                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
@@ -203,6 +197,12 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
                   else f"⚠️ 审读未完成：{'、'.join(report.summary.failed)} 未能判断，{done}；见各项说明")
         return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
 
+    return run_review
+
+
+def _batch_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any, ...]]:
+    """The batch button's handler: every uploaded plan into a status line, a verdict table and the summary tables."""
+
     def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
         if not files:
@@ -226,7 +226,22 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
         status = f"完成 {len(reports)} 份" + (f"；失败 {len(errors)} 份：" + "；".join(errors) if errors else "")
         return (status, rows, tables or None)
 
-    with gr.Blocks(title="新质生产力规划审读") as app:
+    return run_batch
+
+
+def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None) -> gr.Blocks:
+    """The page; ``pool`` lets tests inject reviewers (e.g. the fake backend)."""
+    settings = settings or load_settings()
+    pool = pool or ReviewerPool(settings)
+    workdir = Path(tempfile.mkdtemp(prefix="reviewer-app-"))
+    backends = [f"local:{name}" for name in BUNDLED_MODELS] + ["openai", "fake"]
+    default_backend = f"local:{settings.model}" if settings.backend == "local" else settings.backend
+    samples = sorted(str(p) for p in data_dir("samples").glob("*.txt"))
+
+    run_review = _review_handler(pool, workdir)
+    run_batch = _batch_handler(pool, workdir)
+    app = gr.Blocks(title="新质生产力规划审读")
+    with app:
         gr.Markdown("# 新质生产力规划审读\n上传地方规划，检查四类误区和四个央地嵌入点，每条结论附原文证据和政策依据。")
         with gr.Tab("审读"):
             with gr.Row():
