@@ -11,4 +11,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+echo "ruff and mypy..." >&2
+.venv/bin/ruff check reviewer tests scripts
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"
