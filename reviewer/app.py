@@ -17,6 +17,7 @@ import gradio as gr
 from .batch import expand, write_report, write_tables
 from .config import Settings, SettingsError, load_settings
 from .contracts import Finding, Report
+from .framework import CHECK_IDS
 from .llm import LLMError
 from .load import LoadError
 from .models import BUNDLED_MODELS, ModelError
@@ -185,7 +186,7 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
                 if event.check:
                     progress(event.i / event.n, desc=f"检查 {event.check}（{event.i}/{event.n}），已用 {elapsed:.0f} 秒")
                 else:
-                    labels = {"load": "读取", "chunk": "切分", "index": "建立索引"}
+                    labels = {"load": "读取", "retrieve": "选取候选句"}
                     progress(0.0, desc=f"{labels.get(event.stage, event.stage)}，已用 {elapsed:.0f} 秒")
 
             report = reviewer.review(source, name=name, progress=on_progress)
@@ -261,7 +262,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             batch_files = gr.File(label="上传多份规划", file_count="multiple", file_types=UPLOAD_TYPES)
             batch_go = gr.Button("批量审读", variant="primary")
             batch_status = gr.Markdown()
-            batch_table = gr.Dataframe(headers=["文件", "M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4"], interactive=False)
+            batch_table = gr.Dataframe(headers=["文件", *CHECK_IDS], interactive=False)
             batch_out = gr.File(label="下载汇总表（CSV、XLSX）", file_count="multiple")
         with gr.Tab("设置"):
             backend = gr.Radio(backends, value=default_backend, label="模型后端（仅对本会话有效）")

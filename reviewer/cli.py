@@ -12,9 +12,9 @@ import click
 
 from .config import SettingsError, load_settings
 from .embeddings import embedding_status
-from .llm import LLMError
+from .errors import ReviewerError
 from .load import LoadError
-from .models import BUNDLED_MODELS, ModelError, model_status
+from .models import BUNDLED_MODELS, model_status
 from .pipeline import Progress, Reviewer
 from .render import to_json, to_markdown
 
@@ -112,7 +112,7 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
     try:
         reviewer = Reviewer(load_settings(**flags))
         reviewer.chat  # noqa: B018 - build the backend now: a misconfiguration fails before any work
-    except (SettingsError, LLMError, ModelError) as exc:
+    except ReviewerError as exc:
         _fail(str(exc))
     line = _ProgressLine(sys.stderr.isatty())
     if len(plans) == 1 and not plans[0].is_dir():
@@ -120,7 +120,7 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
             _fail("--format docx needs -o FILE.docx")
         try:
             report = reviewer.review(plans[0], progress=line)
-        except (LoadError, ModelError, LLMError) as exc:
+        except ReviewerError as exc:
             line.done()
             _fail(str(exc))
         line.done()
@@ -187,7 +187,6 @@ def index_add(paths: tuple[Path, ...]) -> None:
     import shutil
 
     from .corpus import USER_SUFFIXES, file_passages
-    from .load import LoadError
 
     settings = load_settings()
     target = settings.user_corpus_dir()
@@ -269,7 +268,7 @@ def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, referen
     try:
         reviewer = Reviewer(load_settings(**flags))
         reviewer.chat  # noqa: B018 - fail fast on a misconfigured backend
-    except (SettingsError, LLMError, ModelError) as exc:
+    except ReviewerError as exc:
         _fail(str(exc))
     line = _ProgressLine(sys.stderr.isatty())
 

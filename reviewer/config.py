@@ -18,10 +18,12 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from .errors import ReviewerError
+
 ENV_PREFIX = "REVIEWER_"
 
 
-class SettingsError(ValueError):
+class SettingsError(ReviewerError, ValueError):
     """The configuration is invalid; the message says which source and field."""
 
 

@@ -15,10 +15,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .errors import ReviewerError
+from .framework import ADVISORY_IDS
+from .framework import CHECK_IDS as FRAMEWORK_CHECKS
 from .resources import data_dir
 
 Kind = Literal["framework", "central", "plan"]
-CHECK_IDS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4", "R1", "R2", "R3")
+CHECK_IDS = (*FRAMEWORK_CHECKS, *ADVISORY_IDS)
 USER_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".html", ".htm"}
 
 
@@ -30,7 +33,7 @@ def squash_text(text: str) -> str:
     return _CJK_GAP.sub("", " ".join(text.split()))
 
 
-class CorpusError(ValueError):
+class CorpusError(ReviewerError, ValueError):
     """A corpus file is malformed; the message names the file."""
 
 

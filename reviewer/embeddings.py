@@ -19,8 +19,10 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
+from .errors import ReviewerError
 
-class EmbeddingError(RuntimeError):
+
+class EmbeddingError(ReviewerError, RuntimeError):
     """An embedding model cannot be found or loaded."""
 
 

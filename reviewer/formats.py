@@ -20,6 +20,7 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import DependencyError
 from pypdf.generic import DictionaryObject
 
+from .errors import ReviewerError
 from .textquality import stray_space_ratio
 
 LoadCode = Literal[
@@ -29,7 +30,7 @@ LoadCode = Literal[
 MB = 1024 * 1024
 
 
-class LoadError(ValueError):
+class LoadError(ReviewerError, ValueError):
     """The input cannot be read as a plan; the message says why and what to do."""
 
     def __init__(self, message: str, code: LoadCode = "invalid") -> None:

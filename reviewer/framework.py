@@ -19,6 +19,10 @@ from .resources import data_dir
 
 MISCONCEPTION_VERDICTS = ("present", "absent")
 EMBEDDING_VERDICTS = ("covered", "partial", "missing")
+CHECK_IDS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4")
+"""The eight checks, in report order (``framework.yaml`` must define exactly these)."""
+ADVISORY_IDS = ("R1", "R2", "R3")
+"""The paper's §3.3 recommendations, citable but not scored."""
 
 
 class Indicator(BaseModel):
@@ -130,7 +134,10 @@ class Framework(BaseModel):
 def _load(path: Path) -> Framework:
     raw = path.read_bytes()
     data = yaml.safe_load(raw.decode("utf-8"))
-    return Framework(checks=data["checks"], sha256=hashlib.sha256(raw).hexdigest()[:16])
+    framework = Framework(checks=data["checks"], sha256=hashlib.sha256(raw).hexdigest()[:16])
+    if tuple(c.id for c in framework.checks) != CHECK_IDS:
+        raise ValueError(f"{path}: the checks must be {', '.join(CHECK_IDS)} in that order")
+    return framework
 
 
 def load_framework(path: Path | None = None) -> Framework:

@@ -24,10 +24,11 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from .config import Settings
+from .errors import ReviewerError
 from .models import ensure_model, get_spec
 
 
-class LLMError(RuntimeError):
+class LLMError(ReviewerError, RuntimeError):
     """The backend could not produce an answer (unreachable, timed out, refused)."""
 
 

@@ -19,10 +19,12 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
+from .errors import ReviewerError
+
 _CHUNK = 8 * 1024 * 1024
 
 
-class ModelError(RuntimeError):
+class ModelError(ReviewerError, RuntimeError):
     """A bundled model cannot be found, assembled or verified."""
 
 

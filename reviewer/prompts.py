@@ -15,12 +15,13 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
+from .errors import ReviewerError
 from .resources import data_dir
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
 
-class PromptError(ValueError):
+class PromptError(ReviewerError, ValueError):
     """A prompt file is missing, malformed, or rendered without all its variables."""
 
 

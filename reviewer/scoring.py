@@ -13,12 +13,13 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from .contracts import Report
+from .framework import CHECK_IDS, EMBEDDING_VERDICTS, MISCONCEPTION_VERDICTS
 
-LABELS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4")
+LABELS = CHECK_IDS
 POSITIVE = {label: ("present" if label.startswith("M") else "missing") for label in LABELS}
 NOT_JUDGEABLE = "not_judgeable"
 """The verdict of a check the document cannot show: scored as not positive, never as a class."""
-CLASSES = {label: (("present", "absent") if label.startswith("M") else ("covered", "partial", "missing")) for label in LABELS}
+CLASSES = {label: (MISCONCEPTION_VERDICTS if label.startswith("M") else EMBEDDING_VERDICTS) for label in LABELS}
 
 
 class GoldExample(BaseModel):
