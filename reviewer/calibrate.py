@@ -20,6 +20,8 @@ from .framework import Check, Framework
 
 GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
 """Thresholds tried for each indicator: 0.30 … 0.95."""
+OFF = 1.01
+"""A threshold no probability reaches: sentences found by meaning alone never count for that indicator."""
 FALSE_PRESENT_COST = 2.0
 """A false "present" costs this many correct labels when fitting (the rubric wants them near zero)."""
 
@@ -104,7 +106,8 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
 
         for _ in range(rounds):
             for key in keys:
-                best = max(GRID, key=lambda v: (score({**current, key: v}), -abs(v - default)))
+                grid = (*GRID, OFF) if key.endswith("~meaning") else GRID
+                best = max(grid, key=lambda v: (score({**current, key: v}), -abs(v - default)))
                 current[key] = best
         fitted.update(current)
     return fitted

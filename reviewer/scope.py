@@ -49,7 +49,9 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
     title = _plan_title(sentences, source)
     content = [s for s in sentences if s.role in ("body", "heading")]
     body_chars = sum(len(s.text) for s in content)
-    task_list = any(any(h in s.text for h in cues.task_headings) for s in sentences if s.role == "heading")
+    headings = [_heading_words(s.text) for s in sentences if s.role == "heading"]
+    task_list = any(any(h in text for h in cues.task_headings) for text in headings) or (
+        sum(1 for text in headings if text.startswith(tuple(cues.task_verbs))) >= cues.task_heading_count)
     notice = any(s.role == "wrapper" for s in sentences)
     mentions = sum(s.text.count("新质生产力") for s in content)
 
@@ -62,14 +64,23 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
     if any(w in title for w in cues.decision):
         return scope("decision", f"标题“{title[:40]}”表明是决定或工作报告，新质生产力只是其中一部分")
     if any(w in title for w in cues.comprehensive) or (not _has_title(sentences) and mentions >= cues.comprehensive_mentions):
+        closing = any(any(c in text for c in cues.closing_headings) for text in headings)
+        if body_chars < cues.excerpt_chars and not (task_list and closing):
+            return scope("excerpt", f"综合性规划的片段（正文{body_chars}字，未见完整的任务清单）")
         if task_list:
             return scope("comprehensive", "以新质生产力为主题的综合性规划，列出了重点任务")
-        if body_chars < cues.excerpt_chars:
-            return scope("excerpt", f"综合性规划的片段（正文{body_chars}字，未列出重点任务）")
         return scope("comprehensive", "以新质生产力为主题的综合性规划（未见完整的任务清单）")
     if body_chars < cues.excerpt_chars and not task_list:
         return scope("excerpt", f"篇幅过短（正文{body_chars}字），不足以判断全貌")
     return scope("thematic", f"标题“{title[:40]}”表明是单一领域的专题规划，不以新质生产力整体为对象")
+
+
+_MARKER = re.compile(r"^[\s（(]*[一二三四五六七八九十百零〇两\d]+[）)、．.]?\s*")
+
+
+def _heading_words(heading: str) -> str:
+    """A heading without its number: （五）建设… → 建设…."""
+    return _MARKER.sub("", heading, count=1)
 
 
 def _has_title(sentences: list[Sentence]) -> bool:

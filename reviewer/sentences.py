@@ -38,7 +38,10 @@ class ScopeRules(BaseModel):
     decision: list[str]
     comprehensive: list[str]
     task_headings: list[str]
+    task_verbs: list[str]
+    task_heading_count: int
     excerpt_chars: int
+    closing_headings: list[str]
     wrapper_body_chars: int
     comprehensive_mentions: int
 

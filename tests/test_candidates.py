@@ -59,7 +59,7 @@ def test_rewards_for_national_recognition_are_not_national_links():
 
 
 @pytest.mark.parametrize("doc_id, kind", [("blind-010", "wrapper"), ("blind-004", "thematic"), ("blind-001", "comprehensive"),
-                                          ("blind-009", "decision")])
+                                          ("blind-009", "decision"), ("blind-011", "excerpt"), ("blind-003", "comprehensive")])
 def test_scope_of_real_shaped_documents(doc_id, kind):
     example = next(e for e in EXAMPLES if e.id == doc_id)
     assert classify_scope(segment(example.text, RULES), f"{example.id}.txt", RULES).kind == kind
