@@ -235,7 +235,8 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
     settings = settings or load_settings()
     pool = pool or ReviewerPool(settings)
     workdir = Path(tempfile.mkdtemp(prefix="reviewer-app-"))
-    backends = [f"local:{name}" for name in BUNDLED_MODELS] + ["openai", "fake"]
+    # the fake backend gives normal-looking verdicts: offered only when the page was started with it (tests)
+    backends = [f"local:{name}" for name in BUNDLED_MODELS] + ["openai"] + (["fake"] if settings.backend == "fake" else [])
     default_backend = f"local:{settings.model}" if settings.backend == "local" else settings.backend
     samples = sorted(str(p) for p in data_dir("samples").glob("*.txt"))
 

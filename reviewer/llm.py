@@ -194,6 +194,11 @@ class OpenAIChat(_OpenAIStyleChat):
     def _llm_type(self) -> str:
         return "openai"
 
+    def _redact(self, text: str) -> str:
+        """``text`` with the API key removed (some endpoints echo it in their error bodies)."""
+        key = self.api_key.get_secret_value() if self.api_key else ""
+        return text.replace(key, "***") if len(key) >= 4 else text
+
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
         import openai
 
@@ -205,9 +210,9 @@ class OpenAIChat(_OpenAIStyleChat):
         except openai.APITimeoutError as exc:
             raise LLMError(f"LLM endpoint {self.base_url} timed out after {self.timeout_s:g}s") from exc
         except openai.APIConnectionError as exc:
-            raise LLMError(f"cannot reach LLM endpoint {self.base_url}: {exc}") from exc
+            raise LLMError(self._redact(f"cannot reach LLM endpoint {self.base_url}: {exc}")) from exc
         except openai.APIStatusError as exc:
-            raise LLMError(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}") from exc
+            raise LLMError(self._redact(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}")) from exc
         except (ValueError, TypeError, openai.OpenAIError) as exc:  # e.g. HTTP 200 with a body that is not JSON
             raise LLMError(f"LLM endpoint {self.base_url} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
         data: dict[str, Any] = completion.model_dump()

@@ -150,3 +150,12 @@ def test_malformed_replies_are_backend_errors_not_crashes(compat_server, reply):
     except LLMError:
         return
     assert score.p_yes is None  # an empty answer is unscored, never a verdict
+
+
+def test_an_api_key_echoed_in_an_error_body_is_redacted(compat_server):
+    url, handler = compat_server
+    handler.replies += [(401, {"error": {"message": "invalid key sk-secret-123456 for this endpoint"}})] * 2
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="m", api_key="sk-secret-123456"))
+    with pytest.raises(LLMError) as caught:
+        chat.invoke("你好")
+    assert "sk-secret-123456" not in str(caught.value) and "***" in str(caught.value)
