@@ -22,7 +22,7 @@ from .llm import LLMError
 from .load import LoadError
 from .models import BUNDLED_MODELS, ModelError
 from .pipeline import Progress, Reviewer
-from .render import VERDICTS, to_docx, to_json, to_markdown, verdict_label
+from .render import VERDICTS, WEAK, to_docx, to_json, to_markdown, verdict_label
 from .resources import data_dir
 
 MAX_UPLOAD_MB = 20
@@ -84,7 +84,8 @@ def findings_html(report: Report) -> str:
         body.append(f"<p>{html.escape(f.rationale or f.error or '')}</p>")
         for n, e in enumerate(f.evidence):
             where = html.escape(" / ".join(e.heading_path) or "正文")
-            body.append(f"<p>📌 <a href='#ev-{f.check_id}-{n}'>第{e.page}页 · {where}</a>：“{html.escape(e.quote)}”</p>")
+            weak = WEAK if e.weak else ""
+            body.append(f"<p>📌 <a href='#ev-{f.check_id}-{n}'>第{e.page}页 · {where}</a>：“{html.escape(e.quote)}”{weak}</p>")
         if f.status == "ok" and not f.evidence:
             body.append(f"<p>查找范围：按线索词和语义选出的 {len(f.searched.passages)} 个候选句；标题、印发通知不作证据</p>")
         if f.citations:

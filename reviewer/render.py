@@ -11,6 +11,8 @@ VERDICTS = {
     "present": "存在", "absent": "未发现", "covered": "已体现", "partial": "部分体现", "missing": "缺失",
 }
 STATUS = {"unparseable": "模型回答无法解析", "failed": "检查失败", "not_judgeable": "无法判断"}
+WEAK = "（模型把握较低，请核对原文）"
+"""Shown after a quote the model was unsure of."""
 ANSWERS = {"yes": "是", "no": "否", "insufficient_evidence": "信息不足", None: "—"}
 
 
@@ -32,7 +34,7 @@ def _finding_md(f: Finding) -> list[str]:
         lines += [f"- 判断依据：{f.rationale}"]
     for e in f.evidence:
         where = " / ".join(e.heading_path) or "正文"
-        lines.append(f"- 规划原文（{e.indicator}；第{e.page}页，{where}，字符 {e.start}–{e.end}）：“{e.quote}”")
+        lines.append(f"- 规划原文（{e.indicator}；第{e.page}页，{where}，字符 {e.start}–{e.end}）：“{e.quote}”{WEAK if e.weak else ''}")
     for ind in f.indicators:
         score = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，看过 {len(ind.candidates)} 句）" if ind.score is not None and ind.threshold else ""
         lines.append(f"  - {ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}")
@@ -131,7 +133,8 @@ def to_docx(report: Report, path: Path) -> None:
     doc.add_heading("附：证据摘录（含页码）", level=1)
     for f in report.findings:
         for e in f.evidence:
-            doc.add_paragraph(f"[{f.check_id}/{e.indicator}] 第{e.page}页 {' / '.join(e.heading_path)}：“{e.quote}”", style="List Bullet")
+            doc.add_paragraph(f"[{f.check_id}/{e.indicator}] 第{e.page}页 {' / '.join(e.heading_path)}：“{e.quote}”{WEAK if e.weak else ''}",
+                              style="List Bullet")
     run = report.run
     doc.add_paragraph(f"生成信息：{run.backend}/{run.model}，提示词 {', '.join(f'{k}@{v}' for k, v in run.prompts.items())}，"
                       f"框架 {run.framework_sha256}，语料 {run.corpus_sha256}，用时 {run.seconds:.0f} 秒。本意见由模型辅助生成，请对照原文复核。")
