@@ -88,26 +88,46 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
                    default: float = 0.5, rounds: int = 3) -> dict[str, float]:
     """Thresholds per indicator and candidate source that maximise agreement with ``golds`` (a dev set).
 
-    Coordinate descent, check by check: each threshold in turn takes the grid value that scores
-    best with the others held, for a few rounds. Ties go to the value nearest the default, so an
-    indicator the data cannot tell about keeps it.
+    Two fits are compared on the dev objective and the better kept: sentences found by meaning
+    counted (with thresholds of their own), or switched off altogether (``OFF``), which a small
+    model that says yes too readily to near-topic sentences may need. Each fit is coordinate
+    descent, check by check: each threshold in turn takes the grid value that scores best with
+    the others held, for a few rounds; ties go to the value nearest the default.
     """
-    fitted: dict[str, float] = {}
+    with_meaning = _fit(reports, golds, framework, default, rounds, meaning=True)
+    without = _fit(reports, golds, framework, default, rounds, meaning=False)
+    return with_meaning if _total(reports, golds, framework, with_meaning, default) > _total(
+        reports, golds, framework, without, default) else without
+
+
+def _rows(reports: list[Report], golds: list[dict[str, str]], check: Check) -> list[tuple[Recorded, Report, str]]:
+    return [(rec[check.id], report, gold[check.id]) for report, gold in zip(reports, golds)
+            if (rec := recorded(report)).get(check.id) and rec[check.id].judgeable]
+
+
+def _score(check: Check, rows: list[tuple[Recorded, Report, str]], values: dict[str, float], default: float) -> float:
+    t = Thresholds(default=default, by_indicator=values)
     rule = VARIANTS["+ calibrated thresholds"]
+    return _objective(check, [_verdict(check, r, t, rule, report) for r, report, _ in rows], [g for _, _, g in rows])
+
+
+def _total(reports: list[Report], golds: list[dict[str, str]], framework: Framework, values: dict[str, float],
+           default: float) -> float:
+    return sum(_score(check, _rows(reports, golds, check), values, default) for check in framework.checks)
+
+
+def _fit(reports: list[Report], golds: list[dict[str, str]], framework: Framework, default: float, rounds: int,
+         *, meaning: bool) -> dict[str, float]:
+    fitted: dict[str, float] = {}
     for check in framework.checks:
-        rows = [(rec[check.id], report, gold[check.id]) for report, gold in zip(reports, golds)
-                if (rec := recorded(report)).get(check.id) and rec[check.id].judgeable]
-        keys = [k for ind in check.indicators for k in (ind.id, f"{ind.id}~meaning")]
-        current = {k: default for k in keys}
-
-        def score(values: dict[str, float], check: Check = check, rows: list[tuple[Recorded, Report, str]] = rows) -> float:
-            t = Thresholds(default=default, by_indicator=values)
-            return _objective(check, [_verdict(check, r, t, rule, report) for r, report, _ in rows], [g for _, _, g in rows])
-
+        rows = _rows(reports, golds, check)
+        current = {ind.id: default for ind in check.indicators}
+        current.update({f"{ind.id}~meaning": default if meaning else OFF for ind in check.indicators})
+        keys = [k for k in current if meaning or not k.endswith("~meaning")]
         for _ in range(rounds):
             for key in keys:
                 grid = (*GRID, OFF) if key.endswith("~meaning") else GRID
-                best = max(grid, key=lambda v: (score({**current, key: v}), -abs(v - default)))
-                current[key] = best
+                ranked = [((_score(check, rows, {**current, key: v}, default), -abs(v - default)), v) for v in grid]
+                current[key] = max(ranked)[1]
         fitted.update(current)
     return fitted

@@ -38,7 +38,8 @@ class SentenceScore(BaseModel):
     sentence: int
     p_yes: float | None
     """Probability of 是 (log-probabilities) or 1/0 (generated answer); None if unscored."""
-    method: Literal["logprob", "generated"]
+    method: Literal["logprob", "generated", "not_asked"]
+    """``not_asked``: the sentence could not count at the calibrated thresholds, so no call was made."""
     raw: str = ""
 
 

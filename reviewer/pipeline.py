@@ -226,8 +226,15 @@ class Reviewer:
     def _score(self, check: Check, candidates: dict[str, list[Candidate]]) -> tuple[dict[str, list[SentenceScore]], Usage]:
         usage = Usage()
         scores: dict[str, list[SentenceScore]] = {}
+        thresholds = self.thresholds
         for ind in check.indicators:
-            scores[ind.id], used = self.judge.score(ind, candidates[ind.id])
+            # a sentence that cannot count at its calibrated threshold (e.g. found by meaning, switched off
+            # for a model that over-accepts those) is not put to the model at all
+            ask = [c for c in candidates[ind.id] if thresholds.get(ind.id, c.source) <= 1.0]
+            asked, used = self.judge.score(ind, ask)
+            by_sentence = {s.sentence: s for s in asked}
+            scores[ind.id] = [by_sentence.get(c.sentence) or SentenceScore(indicator=ind.id, sentence=c.sentence, p_yes=None,
+                                                                             method="not_asked") for c in candidates[ind.id]]
             usage = usage.add(used)
         return scores, usage
 
@@ -237,7 +244,7 @@ class Reviewer:
         finding = Finding(check_id=check.id, name=check.name, kind=check.kind, searched=trace, usage=usage,
                           prompt_id=self.template.id, prompt_sha256=self.template.sha256)
         thresholds = self.thresholds
-        asked = [s for ind in check.indicators for s in scores[ind.id]]
+        asked = [s for ind in check.indicators for s in scores[ind.id] if s.method != "not_asked"]
         if asked and all(s.p_yes is None for s in asked):
             finding.status = "unparseable"
             finding.error = "模型的回答都不是“是”或“否”，无法判断：" + "；".join(sorted({s.raw for s in asked})[:3])

@@ -33,7 +33,7 @@ M3B = "这句话是否在部署培育战略性新兴产业"
 def make_reviewer(tmp_path):
     def make(chat=None):
         chat = chat or FakeChat(default="否")
-        settings = load_settings(backend="fake", embedding="fake", home=tmp_path / "home")
+        settings = load_settings(backend="fake", model="fake", embedding="fake", home=tmp_path / "home")  # uncalibrated: threshold 0.5
         return Reviewer(settings, chat=chat, embeddings=HashEmbeddings()), chat
     return make
 
@@ -172,3 +172,14 @@ def test_batch_is_resumable_and_survives_bad_files(make_reviewer, tmp_path):
     assert (out / "summary.xlsx").stat().st_size > 0 and (out / "a.md").exists()
     second = review_batch([plans], out, reviewer, fmt="md")
     assert [i.status for i in second.items] == ["skipped", "skipped", "error"]
+
+
+def test_sentences_that_cannot_count_are_not_put_to_the_model(tmp_path):
+    # the bundled 1.5B's thresholds (fitted on the dev split) switch off sentences found by meaning alone
+    settings = load_settings(backend="fake", model="qwen2.5-coder-1.5b", embedding="fake", home=tmp_path / "home")
+    chat = FakeChat(default="否")
+    report = Reviewer(settings, chat=chat, embeddings=HashEmbeddings()).review(PLAN.encode(), name="plan.txt")
+    candidates = [c for f in report.findings for i in f.indicators for c in i.candidates]
+    by_meaning = [c for c in candidates if c.source == "meaning"]
+    assert by_meaning and all(c.p_yes is None for c in by_meaning)
+    assert len(chat.history) == sum(1 for c in candidates if c.source == "cue")
