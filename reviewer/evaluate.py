@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from .aggregate import decide
+from .contracts import Report
 from .framework import Framework, load_framework
 from .pipeline import Reviewer
 from .scoring import (
@@ -72,6 +73,18 @@ def document_name(example: GoldExample) -> str:
     """The file name a user would upload the example under: its title (or id) as a .txt file."""
     stem = (example.title or example.id).replace("/", "／").replace("\\", "＼")[:80]
     return f"{stem}.txt"
+
+
+def recorded_reports(pair: str) -> list[tuple[GoldExample, Report]]:
+    """``DATASET.jsonl=RUN_FOLDER`` → each example with the report ``reviewer eval`` checkpointed for it (first run)."""
+    dataset, run = (Path(p) for p in pair.split("=", 1))
+    out = []
+    for example in read_dataset(dataset):
+        path = run / "predictions" / f"{example.id}.run0.json"
+        record = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if "report" in record:
+            out.append((example, Report.model_validate(record["report"])))
+    return out
 
 
 def majority_predictions(examples: list[GoldExample], reference: list[GoldExample]) -> list[Prediction]:

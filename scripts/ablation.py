@@ -15,8 +15,7 @@ from pathlib import Path
 
 from reviewer.aggregate import load_thresholds
 from reviewer.calibrate import VARIANTS, redecide
-from reviewer.contracts import Report
-from reviewer.evaluate import keyword_prediction, majority_predictions
+from reviewer.evaluate import keyword_prediction, majority_predictions, recorded_reports
 from reviewer.framework import load_framework
 from reviewer.scoring import Prediction, SystemMetrics, read_dataset, system_metrics
 
@@ -43,14 +42,10 @@ def main() -> None:
     framework = load_framework()
     thresholds = load_thresholds(args.model)
     for pair in args.pairs:
-        dataset, run = (Path(p) for p in pair.split("=", 1))
-        examples = read_dataset(dataset)
-        reports: dict[str, Report] = {}
-        for e in examples:
-            path = run / "predictions" / f"{e.id}.run0.json"
-            if path.exists() and "report" in (record := json.loads(path.read_text(encoding="utf-8"))):
-                reports[e.id] = Report.model_validate(record["report"])
-        examples = [e for e in examples if e.id in reports]
+        dataset = Path(pair.split("=", 1)[0])
+        recorded = recorded_reports(pair)
+        examples = [e for e, _ in recorded]
+        reports = {e.id: r for e, r in recorded}
         reference = read_dataset(args.reference) if args.reference else examples
         rows = [("keyword baseline (cues anywhere, no scope)",
                  system_metrics("kw", [keyword_prediction(e, framework) for e in examples], examples)),

@@ -10,31 +10,15 @@ thresholds that agree best with the gold labels (a false "present" costs double)
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import yaml
 
 from reviewer.calibrate import fit_thresholds
-from reviewer.contracts import Report
+from reviewer.evaluate import recorded_reports
 from reviewer.framework import load_framework
-from reviewer.scoring import read_dataset
 
 CALIBRATION = Path(__file__).resolve().parents[1] / "corpus" / "reading" / "calibration.yaml"
-
-
-def load_run(dataset: Path, run: Path) -> tuple[list[Report], list[dict[str, str]]]:
-    """The recorded reports of ``run`` for the examples of ``dataset``, with their gold labels."""
-    reports, golds = [], []
-    for example in read_dataset(dataset):
-        path = run / "predictions" / f"{example.id}.run0.json"
-        if not path.exists():
-            continue
-        record = json.loads(path.read_text(encoding="utf-8"))
-        if "report" in record:
-            reports.append(Report.model_validate(record["report"]))
-            golds.append(example.labels)
-    return reports, golds
 
 
 def main() -> None:
@@ -42,12 +26,8 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="model name the thresholds are for")
     parser.add_argument("pairs", nargs="+", help="DATASET.jsonl=RUN_FOLDER (dev splits only)")
     args = parser.parse_args()
-    reports, golds = [], []
-    for pair in args.pairs:
-        dataset, run = pair.split("=", 1)
-        r, g = load_run(Path(dataset), Path(run))
-        reports += r
-        golds += g
+    pairs = [row for pair in args.pairs for row in recorded_reports(pair)]
+    reports, golds = [r for _, r in pairs], [e.labels for e, _ in pairs]
     fitted = fit_thresholds(reports, golds, load_framework())
     data = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
     data.setdefault("models", {})

@@ -6,25 +6,17 @@ addressee line, and the preamble may back only E1a (a national plan or strategy 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
-from pathlib import Path
 
-from reviewer.contracts import Report
-from reviewer.scoring import read_dataset
+from reviewer.evaluate import recorded_reports
 from reviewer.sentences import NOT_EVIDENCE, segment
 
 
 def main(pairs: list[str]) -> None:
     quotes, roles, preamble = 0, Counter(), Counter()
     for pair in pairs:
-        dataset, run = (Path(p) for p in pair.split("=", 1))
-        for example in read_dataset(dataset):
-            path = run / "predictions" / f"{example.id}.run0.json"
-            if not path.exists():
-                continue
-            report = Report.model_validate(json.loads(path.read_text(encoding="utf-8"))["report"])
+        for _, report in recorded_reports(pair):
             sentences = segment(report.text)
             for f in report.findings:
                 for e in f.evidence:

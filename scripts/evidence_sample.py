@@ -14,9 +14,8 @@ import random
 import sys
 from pathlib import Path
 
-from reviewer.contracts import Report
+from reviewer.evaluate import recorded_reports
 from reviewer.framework import load_framework
-from reviewer.scoring import read_dataset
 
 SEED = 7
 LONG_CHARS = 8000
@@ -27,12 +26,7 @@ def draw(out: Path, pairs: list[str], n: int = 70) -> None:
     questions = {i.id: i.question for c in load_framework().checks for i in c.indicators}
     items = []
     for pair in pairs:
-        dataset, run = (Path(p) for p in pair.split("=", 1))
-        for example in read_dataset(dataset):
-            path = run / "predictions" / f"{example.id}.run0.json"
-            if not path.exists():
-                continue
-            report = Report.model_validate(json.loads(path.read_text(encoding="utf-8"))["report"])
+        for example, report in recorded_reports(pair):
             if len(example.text) < LONG_CHARS and (report.scope is None or report.scope.kind != "thematic"):
                 continue
             for f in report.findings:
