@@ -5,7 +5,7 @@ import pytest
 from reviewer import FakeChat, LLMError, Reviewer, load_settings
 from reviewer.batch import review_batch
 from reviewer.embeddings import HashEmbeddings
-from reviewer.render import to_docx, to_markdown
+from reviewer.render import WEAK, to_docx, to_markdown
 
 PLAN = """某县培育新质生产力行动方案（2024—2026年）
 一、主要目标
@@ -183,3 +183,16 @@ def test_sentences_that_cannot_count_are_not_put_to_the_model(tmp_path):
     by_meaning = [c for c in candidates if c.source == "meaning"]
     assert by_meaning and all(c.p_yes is None for c in by_meaning)
     assert len(chat.history) == sum(1 for c in candidates if c.source == "cue")
+
+
+def test_quotes_the_model_was_unsure_of_are_marked_for_checking(make_reviewer, tmp_path):
+    reviewer, _ = make_reviewer(FakeChat(default="否").when("设定了有时限的目标", "到2026年"))
+    report = reviewer.review(PLAN.encode(), name="plan.txt")
+    [evidence] = report.finding("E2").evidence
+    assert not evidence.weak and WEAK not in to_markdown(report)
+    evidence.score = 0.55  # as a real model's uncertain yes would be
+    assert evidence.weak and WEAK in to_markdown(report)
+    to_docx(report, tmp_path / "r.docx")
+    from docx import Document as Word
+
+    assert any(WEAK in p.text for p in Word(str(tmp_path / "r.docx")).paragraphs)
