@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence
-from .verify import normalise
+from .verify import folded
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -48,22 +48,22 @@ class Candidate(BaseModel):
 
 
 def _masked(text: str, rules: ReadingRules) -> str:
-    norm = normalise(text)[0]
+    norm = folded(text)
     for phrase in rules.fixed_phrases:
-        norm = norm.replace(normalise(phrase)[0], "□")
+        norm = norm.replace(folded(phrase), "□")
     return norm
 
 
 def cue_weight(text: str, cues: list[str], rules: ReadingRules) -> int:
     """Characters of ``cues`` that occur in ``text`` outside fixed phrases."""
     norm = _masked(text, rules)
-    return sum(len(c) for c in (normalise(cue)[0] for cue in cues) if c and c in norm)
+    return sum(len(c) for c in map(folded, cues) if c and c in norm)
 
 
 def excluded(text: str, indicator: Indicator) -> bool:
     """Whether the sentence holds one of the indicator's exclusion cues."""
-    norm = normalise(text)[0]
-    return any(n and n in norm for n in (normalise(x)[0] for x in indicator.exclude))
+    norm = folded(text)
+    return any(n and n in norm for n in map(folded, indicator.exclude))
 
 
 def eligible(sentence: Sentence, indicator: Indicator) -> bool:

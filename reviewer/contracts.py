@@ -208,24 +208,18 @@ class IndicatorResult(BaseModel):
     """The calibrated probability at or above which a candidate counts as yes."""
     candidates: list[CandidateScore] = Field(default_factory=list)
     """Every sentence the question was asked about, with its score."""
-    counts_as_yes: bool = False
-    """Answered yes and backed by at least one verified quote containing an evidence cue."""
     quotes: list[str] = Field(default_factory=list)
     """Quotes as the model gave them."""
     quote_found: bool | None = None
     """Whether the quote behind a yes was found in the plan (None when there was none to check)."""
-    dropped: list[str] = Field(default_factory=list)
-    """Why each unusable quote was dropped."""
 
 
 class SearchTrace(BaseModel):
-    """Where the reviewer looked: the queries and the plan passages it showed the model."""
+    """Where the reviewer looked: the indicator questions and the candidate sentences."""
 
     queries: list[str] = Field(default_factory=list)
     passages: list[str] = Field(default_factory=list)
-    """``chunk id · heading · page`` of every plan passage examined."""
-    whole_plan: bool = False
-    """True when the plan was short enough to be shown whole."""
+    """``indicator · cue/meaning · opening`` of every candidate sentence considered."""
 
 
 class Finding(BaseModel):

@@ -38,7 +38,7 @@ from .contracts import (
 )
 from .corpus import Passage, default_corpus_dirs, squash_text
 from .embeddings import make_embeddings
-from .framework import Check, Framework, load_framework
+from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
 from .index import build_index, index_dir, read_manifest
 from .judge import ScoreCache, SentenceJudge, SentenceScore
@@ -253,28 +253,11 @@ class Reviewer:
         yes: dict[str, bool] = {}
         best: dict[str, float | None] = {}
         for ind in check.indicators:
-            threshold = thresholds.get(ind.id)
-            pairs = list(zip(candidates[ind.id], scores[ind.id]))
-            passed = sorted((p for p in pairs if p[1].p_yes is not None and p[1].p_yes >= thresholds.get(ind.id, p[0].source)),
-                            key=lambda p: -(p[1].p_yes or 0.0))
-            known = [s.p_yes for _, s in pairs if s.p_yes is not None]
-            best[ind.id] = max(known) if known else None
-            yes[ind.id] = bool(passed)
-            finding.indicators.append(IndicatorResult(
-                id=ind.id, question=ind.question, answer="yes" if passed else "no", score=best[ind.id],
-                threshold=threshold, counts_as_yes=bool(passed), quotes=[c.text for c, _ in passed[:MAX_EVIDENCE]],
-                quote_found=True if passed else None,
-                candidates=[CandidateScore(text=c.text, start=c.start, end=c.end, source=c.source, cue_weight=c.cue_weight,
-                                           similarity=c.similarity, p_yes=s.p_yes) for c, s in pairs],
-            ))
-            for c, s in passed[:MAX_EVIDENCE]:
-                checked = check_quote(doc.text, sentences[c.sentence], c.text, c.start, c.end, preamble_ok=ind.preamble)
-                if not checked.ok:
-                    finding.dropped_quotes += 1
-                    continue
-                finding.evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end,
-                                                 page=doc.page_at(c.start), heading_path=sentences[c.sentence].heading_path,
-                                                 score=s.p_yes))
+            result, evidence, dropped = self._indicator(ind, candidates[ind.id], scores[ind.id], sentences, doc)
+            finding.indicators.append(result)
+            finding.evidence += evidence
+            finding.dropped_quotes += dropped
+            yes[ind.id], best[ind.id] = result.answer == "yes", result.score
         outcome = decide(check, yes, scope)
         finding.verdict = outcome.verdict
         finding.confidence = confidence(outcome.rule, best, thresholds)
@@ -290,6 +273,30 @@ class Reviewer:
         advice = check.suggestions.get(outcome.verdict)
         finding.suggestion = squash_text(advice) if advice else None
         return finding
+
+    def _indicator(self, ind: Indicator, candidates: list[Candidate], scores: list[SentenceScore], sentences: list[Sentence],
+                   doc: Document) -> tuple[IndicatorResult, list[Evidence], int]:
+        """One indicator: yes when a candidate reaches its threshold and its quote passes verification."""
+        thresholds = self.thresholds
+        pairs = list(zip(candidates, scores))
+        passed = sorted((p for p in pairs if p[1].p_yes is not None and p[1].p_yes >= thresholds.get(ind.id, p[0].source)),
+                        key=lambda p: -(p[1].p_yes or 0.0))
+        evidence: list[Evidence] = []
+        dropped = 0
+        for c, s in passed[:MAX_EVIDENCE]:
+            if not check_quote(doc.text, sentences[c.sentence], c.text, c.start, c.end, preamble_ok=ind.preamble).ok:
+                dropped += 1
+                continue
+            evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end, page=doc.page_at(c.start),
+                                     heading_path=sentences[c.sentence].heading_path, score=s.p_yes))
+        known = [s.p_yes for _, s in pairs if s.p_yes is not None]
+        result = IndicatorResult(
+            id=ind.id, question=ind.question, answer="yes" if evidence else "no", score=max(known) if known else None,
+            threshold=thresholds.get(ind.id), quotes=[e.quote for e in evidence], quote_found=bool(evidence) if passed else None,
+            candidates=[CandidateScore(text=c.text, start=c.start, end=c.end, source=c.source, cue_weight=c.cue_weight,
+                                       similarity=c.similarity, p_yes=s.p_yes) for c, s in pairs],
+        )
+        return result, evidence, dropped
 
     def _cite(self, check: Check, finding: Finding, corpus: HybridRetriever) -> list[Citation]:
         query = f"{check.name} {' '.join(check.definition.split())}"

@@ -10,6 +10,7 @@ and digits are kept (CJK characters count as letters), NFKC-folded and lower-cas
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from pydantic import BaseModel
 
@@ -28,10 +29,16 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(chars), offsets
 
 
+@lru_cache(maxsize=65536)
+def folded(text: str) -> str:
+    """``normalise(text)`` without the offsets, cached: cues, phrases and sentences are compared many times."""
+    return normalise(text)[0]
+
+
 def has_cue(text: str, cues: list[str]) -> bool:
     """True when ``text`` contains one of ``cues`` (compared after normalisation)."""
-    norm, _ = normalise(text)
-    return any(n in norm for n in (normalise(cue)[0] for cue in cues) if n)
+    norm = folded(text)
+    return any(n in norm for n in map(folded, cues) if n)
 
 
 class QuoteCheck(BaseModel):
