@@ -42,6 +42,10 @@ class Thresholds(BaseModel):
         base = self.by_indicator.get(indicator, self.default)
         return self.by_indicator.get(f"{indicator}~{source}", base) if source != "cue" else base
 
+    def asks(self, source: str, indicators: list[str]) -> bool:
+        """Whether any of ``indicators`` can count a candidate found by ``source`` (threshold ≤ 1)."""
+        return any(self.get(ind, source) <= 1.0 for ind in indicators)
+
 
 @lru_cache(maxsize=4)
 def _calibration(path: Path) -> dict[str, object]:

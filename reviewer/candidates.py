@@ -8,8 +8,9 @@ Two sources, so that the cue lists do not cap what the model can find:
   space, whatever their words.
 
 Sentences that can never be evidence are left out before either: titles, document numbers,
-wrappers, addressee lines, instruction-like text, sentences holding one of the indicator's
-exclusions, and the political preamble (except for an indicator that may rest on it).
+wrappers, addressee lines, instruction-like text, sentences too short to show anything
+(a lead-in, a four-character slogan), sentences holding one of the indicator's exclusions,
+and the political preamble (except for an indicator that may rest on it).
 """
 
 from __future__ import annotations
@@ -66,9 +67,16 @@ def excluded(text: str, indicator: Indicator) -> bool:
     return any(n and n in norm for n in map(folded, indicator.exclude))
 
 
-def eligible(sentence: Sentence, indicator: Indicator) -> bool:
+def word_chars(text: str) -> int:
+    """Letters and digits in ``text`` (CJK characters count as letters)."""
+    return sum(ch.isalnum() for ch in text)
+
+
+def eligible(sentence: Sentence, indicator: Indicator, rules: ReadingRules) -> bool:
     """Whether this sentence may be evidence for this indicator at all."""
     if sentence.role in NOT_EVIDENCE or (sentence.role == "preamble" and not indicator.preamble):
+        return False
+    if word_chars(sentence.text) < rules.min_evidence_chars:
         return False
     return not is_instruction_like(sentence.text) and not excluded(sentence.text, indicator)
 
@@ -81,6 +89,20 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     first = min(hits) if hits else 0
     offset = max(0, min(first - CLIP_CHARS // 3, len(sentence.text) - CLIP_CHARS))
     return sentence.start + offset, sentence.start + offset + CLIP_CHARS
+
+
+def _bigrams(text: str) -> set[str]:
+    norm = folded(text)
+    return {norm[i:i + 2] for i in range(len(norm) - 1)}
+
+
+def overlap(text: str, indicator: Indicator) -> float:
+    """Share of the indicator's query bigrams found in ``text``.
+
+    The tie-break among equal cue weights when no embeddings are computed.
+    """
+    wanted = set().union(*map(_bigrams, indicator.queries)) if indicator.queries else _bigrams(indicator.question)
+    return len(wanted & _bigrams(text)) / len(wanted) if wanted else 0.0
 
 
 def _cosine(a: list[float], b: list[float]) -> float:
@@ -102,17 +124,24 @@ class QueryVectors:
 
 def select_candidates(
     text: str, sentences: list[Sentence], framework: Framework, rules: ReadingRules,
-    queries: QueryVectors, sentence_vectors: list[list[float]], *, k: int, semantic: bool = True,
+    queries: QueryVectors | None, sentence_vectors: list[list[float]], *, k: int, semantic: bool = True,
 ) -> dict[str, list[Candidate]]:
-    """Indicator id → up to ``k`` candidates: about half by cues, the rest by meaning, in plan order."""
+    """Indicator id → up to ``k`` candidates in plan order: about half by cues, the rest by meaning.
+
+    All ``k`` are found by cues when ``semantic`` is off (``sentence_vectors`` is then not read).
+    """
     out: dict[str, list[Candidate]] = {}
+    semantic = semantic and queries is not None
     for check in framework.checks:
         for ind in check.indicators:
-            pool = [s for s in sentences if eligible(s, ind)]
+            pool = [s for s in sentences if eligible(s, ind, rules)]
             weight = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
             # the preamble counts only where it names something specific (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or weight[s.index]]
-            sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool} if semantic else {}
+            if semantic and queries is not None:
+                sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}
+            else:
+                sim = {s.index: overlap(s.text, ind) for s in pool if weight[s.index]}
             by_cue = sorted((s for s in pool if weight[s.index]), key=lambda s: (-weight[s.index], -sim.get(s.index, 0.0)))
             n_cue = k if not semantic else (k + 1) // 2
             chosen = {s.index: "cue" for s in by_cue[:n_cue]}
@@ -126,6 +155,7 @@ def select_candidates(
                 start, end = clip(s, ind.keywords)
                 picked.append(Candidate(indicator=ind.id, sentence=s.index, text=text[start:end], start=start, end=end,
                                         section=s.section, cue_weight=weight[s.index],
-                                        similarity=round(sim.get(s.index, 0.0), 4), source=chosen[s.index]))
+                                        similarity=round(sim.get(s.index, 0.0), 4) if semantic else 0.0,
+                                        source=chosen[s.index]))
             out[ind.id] = picked
     return out

@@ -186,10 +186,16 @@ class Reviewer:
         )
 
     def candidates(self, text: str, sentences: list[Sentence]) -> dict[str, list[Candidate]]:
-        """Candidate sentences per indicator: by cues and by meaning."""
-        vectors = self.embeddings.embed_documents([s.text for s in sentences]) if sentences else []
-        return select_candidates(text, sentences, self.framework, self.reading, self.queries, vectors,
-                                 k=self.settings.candidates)
+        """Candidate sentences per indicator: by cues and by meaning.
+
+        For a model whose calibrated thresholds never count a sentence found by meaning, all are found
+        by cues and the plan is not embedded.
+        """
+        ids = [ind.id for check in self.framework.checks for ind in check.indicators]
+        semantic = self.thresholds.asks("meaning", ids)
+        vectors = self.embeddings.embed_documents([s.text for s in sentences]) if sentences and semantic else []
+        return select_candidates(text, sentences, self.framework, self.reading, self.queries if semantic else None,
+                                 vectors, k=self.settings.candidates, semantic=semantic)
 
     @staticmethod
     def _warn_instructions(doc: Document) -> None:

@@ -60,6 +60,7 @@ class ReadingRules(BaseModel):
     preamble_sections: list[str]
     fixed_phrases: list[str]
     incentive_markers: list[str]
+    min_evidence_chars: int
     scope: ScopeRules
 
 

@@ -63,3 +63,19 @@ def test_rewards_for_national_recognition_are_not_national_links():
 def test_scope_of_real_shaped_documents(doc_id, kind):
     example = next(e for e in EXAMPLES if e.id == doc_id)
     assert classify_scope(segment(example.text, RULES), f"{example.id}.txt", RULES).kind == kind
+
+
+def test_lead_ins_and_slogans_too_short_to_show_anything_are_never_candidates():
+    text = ("某县行动方案\n一、发展目标\n到2027年：\n全县规模以上工业企业数字化改造覆盖率达到80%。\n"
+            "二、基本原则\n——发挥优势，特色发展。\n——立足本县富硒茶和中药材资源，做强特色产业。")
+    sentences, candidates = _candidates(text)
+    shown = {c.text for cs in candidates.values() for c in cs}
+    assert not {"到2027年：", "——发挥优势，特色发展。"} & shown
+    assert any("富硒茶" in t for t in shown) and any("80%" in t for t in shown)
+
+
+def test_without_embeddings_all_candidates_come_from_cues_best_match_first():
+    text = "某县行动方案\n一、重点任务\n推动纺织企业数字化改造。\n推动数字化。\n推进食品企业技术改造和设备更新。"
+    sentences = segment(text, RULES)
+    picked = select_candidates(text, sentences, FW, RULES, None, [], k=1, semantic=False)["M2a"]
+    assert [c.source for c in picked] == ["cue"] and "技术改造和设备更新" in picked[0].text

@@ -6,6 +6,7 @@ from reviewer import FakeChat, LLMError, Reviewer, load_settings
 from reviewer.batch import review_batch
 from reviewer.embeddings import HashEmbeddings
 from reviewer.render import WEAK, to_docx, to_markdown
+from reviewer.sentences import load_reading_rules, segment
 
 PLAN = """某县培育新质生产力行动方案（2024—2026年）
 一、主要目标
@@ -174,15 +175,32 @@ def test_batch_is_resumable_and_survives_bad_files(make_reviewer, tmp_path):
     assert [i.status for i in second.items] == ["skipped", "skipped", "error"]
 
 
-def test_sentences_that_cannot_count_are_not_put_to_the_model(tmp_path):
+def test_a_model_that_never_counts_meaning_gets_all_candidates_by_cues_and_no_plan_embedding(tmp_path):
     # the bundled 1.5B's thresholds (fitted on the dev split) switch off sentences found by meaning alone
     settings = load_settings(backend="fake", model="qwen2.5-coder-1.5b", embedding="fake", home=tmp_path / "home")
     chat = FakeChat(default="否")
-    report = Reviewer(settings, chat=chat, embeddings=HashEmbeddings()).review(PLAN.encode(), name="plan.txt")
+    embedded: list[int] = []
+
+    class CountingEmbeddings(HashEmbeddings):
+        def embed_documents(self, texts):
+            embedded.append(len(texts))
+            return super().embed_documents(texts)
+
+    report = Reviewer(settings, chat=chat, embeddings=CountingEmbeddings()).review(PLAN.encode(), name="plan.txt")
     candidates = [c for f in report.findings for i in f.indicators for c in i.candidates]
-    by_meaning = [c for c in candidates if c.source == "meaning"]
-    assert by_meaning and all(c.p_yes is None for c in by_meaning)
-    assert len(chat.history) == sum(1 for c in candidates if c.source == "cue")
+    assert candidates and all(c.source == "cue" and c.cue_weight > 0 for c in candidates)
+    assert len(chat.history) == len(candidates)
+    assert max(len(i.candidates) for f in report.findings for i in f.indicators) == settings.candidates
+    plan_sentences = len(segment(report.text, load_reading_rules()))
+    assert plan_sentences not in embedded  # the plan itself was never embedded
+
+
+def test_an_uncalibrated_model_is_also_given_sentences_found_by_meaning(make_reviewer):
+    reviewer, chat = make_reviewer(FakeChat(default="否"))
+    report = reviewer.review(PLAN.encode(), name="plan.txt")
+    candidates = [c for f in report.findings for i in f.indicators for c in i.candidates]
+    assert any(c.source == "meaning" for c in candidates)
+    assert len(chat.history) == len(candidates)
 
 
 def test_quotes_the_model_was_unsure_of_are_marked_for_checking(make_reviewer, tmp_path):
