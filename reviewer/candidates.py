@@ -128,7 +128,7 @@ def select_candidates(
 ) -> dict[str, list[Candidate]]:
     """Indicator id → up to ``k`` candidates in plan order: about half by cues, the rest by meaning.
 
-    All ``k`` are found by cues when ``semantic`` is off (``sentence_vectors`` is then not read).
+    With ``semantic`` off only the cue half is chosen and ``sentence_vectors`` is not read.
     """
     out: dict[str, list[Candidate]] = {}
     semantic = semantic and queries is not None
@@ -143,7 +143,7 @@ def select_candidates(
             else:
                 sim = {s.index: overlap(s.text, ind) for s in pool if weight[s.index]}
             by_cue = sorted((s for s in pool if weight[s.index]), key=lambda s: (-weight[s.index], -sim.get(s.index, 0.0)))
-            n_cue = k if not semantic else (k + 1) // 2
+            n_cue = (k + 1) // 2
             chosen = {s.index: "cue" for s in by_cue[:n_cue]}
             if semantic:
                 for s in sorted(pool, key=lambda s: -sim[s.index]):

@@ -188,8 +188,8 @@ class Reviewer:
     def candidates(self, text: str, sentences: list[Sentence]) -> dict[str, list[Candidate]]:
         """Candidate sentences per indicator: by cues and by meaning.
 
-        For a model whose calibrated thresholds never count a sentence found by meaning, all are found
-        by cues and the plan is not embedded.
+        For a model whose calibrated thresholds never count a sentence found by meaning, only the cue
+        half is chosen and the plan is not embedded.
         """
         ids = [ind.id for check in self.framework.checks for ind in check.indicators]
         semantic = self.thresholds.asks("meaning", ids)
