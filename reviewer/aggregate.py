@@ -19,12 +19,22 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from .contracts import DocumentScope, Finding, Summary, Verdict
+from .contracts import DocumentScope, Evidence, Finding, Summary, Verdict
 from .framework import Check, Rule
 from .resources import data_dir
 
 MAX_EVIDENCE = 3
-"""Quotes shown per indicator."""
+"""Quotes shown per indicator, at most."""
+
+
+def shown(evidence: list[Evidence]) -> list[Evidence]:
+    """The quotes to show for one indicator's verified evidence (best first).
+
+    The best quote is always shown, since it carries the verdict; further quotes only when the model
+    was sure of them (not ``weak``): a reader rejects unsure quotes far more often, and a second
+    unsure quote adds doubt, not proof.
+    """
+    return [e for i, e in enumerate(evidence[:MAX_EVIDENCE]) if i == 0 or not e.weak]
 
 
 class Thresholds(BaseModel):

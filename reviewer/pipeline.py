@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 
-from .aggregate import MAX_EVIDENCE, Thresholds, confidence, decide, load_thresholds, summarise
+from .aggregate import MAX_EVIDENCE, Thresholds, confidence, decide, load_thresholds, shown, summarise
 from .candidates import Candidate, QueryVectors, select_candidates
 from .config import Settings, load_settings
 from .contracts import (
@@ -295,6 +295,7 @@ class Reviewer:
                 continue
             evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end, page=doc.page_at(c.start),
                                      heading_path=sentences[c.sentence].heading_path, score=s.p_yes))
+        evidence = shown(evidence)
         known = [s.p_yes for _, s in pairs if s.p_yes is not None]
         result = IndicatorResult(
             id=ind.id, question=ind.question, answer="yes" if evidence else "no", score=max(known) if known else None,

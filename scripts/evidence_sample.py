@@ -14,6 +14,8 @@ import random
 import sys
 from pathlib import Path
 
+from reviewer.aggregate import shown
+from reviewer.contracts import Evidence
 from reviewer.evaluate import recorded_reports
 from reviewer.framework import load_framework
 
@@ -30,12 +32,19 @@ def draw(out: Path, pairs: list[str], n: int = 70) -> None:
             if len(example.text) < LONG_CHARS and (report.scope is None or report.scope.kind != "thematic"):
                 continue
             for f in report.findings:
+                # the shipped display rule, also for runs recorded before it (they kept up to 3 per indicator)
+                by_indicator: dict[str, list[Evidence]] = {}
                 for e in f.evidence:
+                    by_indicator.setdefault(e.indicator, []).append(e)
+                for e in (e for group in by_indicator.values() for e in shown(group)):
                     items.append({"plan": example.id, "check": f.check_id, "claim": questions[e.indicator],
-                                  "section": " / ".join(e.heading_path), "quote": e.quote})
+                                  "section": " / ".join(e.heading_path), "quote": e.quote, "score": e.score})
     random.Random(SEED).shuffle(items)
     sample = [dict(item, item=f"q{i:03d}") for i, item in enumerate(items[:n])]
     out.write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
+    # what the reader sees: no model score
+    reader = [{k: v for k, v in item.items() if k != "score"} for item in sample]
+    out.with_suffix(".reader.json").write_text(json.dumps(reader, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{len(items)} quotes shown for long or thematic plans; {len(sample)} drawn to {out}")
 
 
@@ -49,6 +58,10 @@ def score(items_path: Path, verdicts_path: Path) -> None:
     for check in sorted({i["check"] for i, _ in judged}):
         rows = [v for i, v in judged if i["check"] == check]
         print(f"  {check}: {sum(v == 'accept' for v in rows)}/{len(rows)}")
+    for label, keep in (("score >= 0.6", lambda x: x >= 0.6), ("score < 0.6", lambda x: x < 0.6)):
+        rows = [v for i, v in judged if i.get("score") is not None and keep(i["score"])]
+        if rows:
+            print(f"  {label}: {sum(v == 'accept' for v in rows)}/{len(rows)}")
 
 
 if __name__ == "__main__":

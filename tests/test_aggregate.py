@@ -2,8 +2,8 @@
 
 import pytest
 
-from reviewer.aggregate import decide, load_thresholds, summarise
-from reviewer.contracts import DocumentScope, Finding
+from reviewer.aggregate import decide, load_thresholds, shown, summarise
+from reviewer.contracts import DocumentScope, Evidence, Finding
 from reviewer.framework import load_framework
 
 FW = load_framework()
@@ -76,3 +76,13 @@ def test_every_check_has_indicators_rules_suggestions_and_a_clause():
         assert check.indicators and check.rule[-1].otherwise
         assert check.positive in check.suggestions
         assert check.clause.startswith("3.")
+
+
+def test_the_best_quote_is_always_shown_and_further_ones_only_when_the_model_was_sure():
+    def ev(score):
+        return Evidence(indicator="E3a", quote=f"q{score}", start=0, end=1, page=1, score=score)
+
+    assert [e.score for e in shown([ev(0.9), ev(0.7), ev(0.5)])] == [0.9, 0.7]
+    assert [e.score for e in shown([ev(0.45), ev(0.4)])] == [0.45]
+    assert [e.score for e in shown([ev(0.95), ev(0.9), ev(0.8), ev(0.7)])] == [0.95, 0.9, 0.8]
+    assert shown([]) == []
