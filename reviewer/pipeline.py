@@ -173,9 +173,10 @@ class Reviewer:
         notify(Progress(stage="retrieve"))
         with timer("retrieve"):
             candidates = self.candidates(doc.text, sentences)
+        with timer("cite"):
+            corpus = self.corpus  # before the model works: an unwritable home fails now, not after judging
         findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
         with timer("cite"):
-            corpus = self.corpus
             for finding in findings:
                 finding.citations = self._cite(self.framework.get(finding.check_id), finding, corpus)
         names = {c.id: c.name for c in self.framework.checks}

@@ -92,3 +92,28 @@ def test_batch_tab_returns_the_plan_by_check_table(server, sample_plan, tmp_path
     assert "完成 1 份" in status and "失败 1 份" in status
     assert len(table["data"]) == 1 and len(table["data"][0]) == 9
     assert sorted(Path(t).name for t in tables) == ["summary.csv", "summary.xlsx"]
+
+
+# --- the page's handlers called directly, each with its own settings (issue 10) -----------------
+
+PLAN_TEXT = ("某县发展新质生产力工作方案\n一、主要目标\n到2026年，建成县级孵化器2个。\n二、重点任务\n"
+             "（一）推动纺织、食品等传统产业数字化改造，建设县级工业互联网平台和科技企业孵化器，培育新能源装备产业。")
+
+
+def _handler(tmp_path, home=None):
+    from reviewer.app import ReviewerPool, _review_handler
+
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=home or tmp_path / "home")
+    return _review_handler(ReviewerPool(settings), tmp_path / "work")
+
+
+def _quiet(*args, **kwargs):
+    """Stands in for gr.Progress."""
+
+
+def test_an_unwritable_home_is_a_message_on_the_page(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    run_review = _handler(tmp_path, home=tmp_path / "a-file" / "home")
+    status, summary, *_ = run_review(None, PLAN_TEXT, "fake", "", "", "", progress=_quiet)
+    assert status.startswith("❌") and "REVIEWER_HOME" in status and "cannot write the corpus index" in status
+    assert summary == ""
