@@ -224,8 +224,8 @@ def index_add(paths: tuple[Path, ...]) -> None:
     from .corpus import USER_SUFFIXES, file_passages
 
     settings = load_settings()
-    target = settings.user_corpus_dir()
-    target.mkdir(parents=True, exist_ok=True)
+    target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
+                          "set REVIEWER_CORPUS_DIR or REVIEWER_HOME to a writable folder")
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
@@ -300,6 +300,7 @@ def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, referen
     """Evaluate the reviewer and two baselines on a labelled dataset."""
     from .evaluate import evaluate
 
+    writable_dir(out, "the evaluation results", "choose another --out")
     try:
         reviewer = Reviewer(load_settings(**flags))
         reviewer.chat  # noqa: B018 - fail fast on a misconfigured backend

@@ -137,3 +137,21 @@ def test_a_dead_endpoint_gives_an_incomplete_report_and_exit_code_3(sample_plan)
     result = _review(sample_plan, "--backend", "openai", "--base-url", url, "--model", "m", "--embedding", "fake")
     assert result.exit_code == 3, result.output
     assert "审读未完成" in result.output and "未发现四类误区" not in result.output and "均已体现" not in result.output
+
+
+def test_an_unwritable_user_corpus_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("REVIEWER_HOME", str(_blocked(tmp_path)))
+    (tmp_path / "official.txt").write_text("国务院关于推动新质生产力发展的意见。" * 5, encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", "add", str(tmp_path / "official.txt")])
+    assert result.exit_code == 2, result.output
+    assert "cannot write your corpus documents" in result.output and "REVIEWER_CORPUS_DIR" in result.output
+
+
+def test_an_unwritable_evaluation_folder_is_refused_before_reviewing(tmp_path):
+    from pathlib import Path
+
+    dataset = Path(__file__).parents[1] / "eval" / "data" / "dev.jsonl"
+    result = CliRunner().invoke(main, ["eval", "--dataset", str(dataset), "--out", str(_blocked(tmp_path)),
+                                       "--backend", "fake", "--embedding", "fake"])
+    assert result.exit_code == 2, result.output
+    assert "cannot write the evaluation results" in result.output and "choose another --out" in result.output
