@@ -15,12 +15,12 @@ from typing import Any
 import gradio as gr
 
 from .batch import expand, write_report, write_tables
-from .config import Settings, SettingsError, load_settings
+from .config import Settings, load_settings
 from .contracts import Finding, Report
+from .errors import ReviewerError
 from .framework import CHECK_IDS
-from .llm import LLMError
 from .load import LoadError
-from .models import BUNDLED_MODELS, ModelError
+from .models import BUNDLED_MODELS
 from .pipeline import Progress, Reviewer
 from .render import VERDICTS, WEAK, to_docx, to_json, to_markdown, verdict_label
 from .resources import data_dir
@@ -137,7 +137,7 @@ def downloads(report: Report, folder: Path) -> list[str]:
 
 def friendly(exc: Exception) -> str:
     """A message for the page: our own errors as they are, anything else without a traceback."""
-    if isinstance(exc, (LoadError, LLMError, ModelError, SettingsError)):
+    if isinstance(exc, ReviewerError):
         return str(exc)
     return f"审读未能完成（{type(exc).__name__}）：{exc}。请检查文件或设置后重试。"
 

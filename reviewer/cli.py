@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,8 +12,9 @@ from typing import Any, NoReturn
 import click
 
 from .config import SettingsError, load_settings
+from .contracts import Report
 from .embeddings import embedding_status
-from .errors import ReviewerError
+from .errors import ReviewerError, writable_dir
 from .load import LoadError
 from .models import BUNDLED_MODELS, model_status
 from .pipeline import Progress, Reviewer
@@ -38,7 +40,18 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-@click.group()
+class _Group(click.Group):
+    """A command group that shows any :class:`ReviewerError` as one line (exit 2), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a ReviewerError from any command becomes ``error: <message>``."""
+        try:
+            return super().invoke(ctx)
+        except ReviewerError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="reviewer")
 def main() -> None:
     """Review local 新质生产力 plans against central policy and the embedding framework."""
@@ -107,7 +120,7 @@ class _ProgressLine:
 @backend_options
 def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any) -> None:
     """Review PLANS (PDF, DOCX, TXT, Markdown, HTML, or folders of them) and write the report(s)."""
-    from .batch import review_batch, write_report
+    from .batch import review_batch
 
     try:
         reviewer = Reviewer(load_settings(**flags))
@@ -118,6 +131,8 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
     if len(plans) == 1 and not plans[0].is_dir():
         if fmt == "docx" and output is None:
             _fail("--format docx needs -o FILE.docx")
+        if output is not None:  # before reviewing, so a finished review is never lost for want of a folder
+            writable_dir(output.parent, "the report", "choose another -o")
         try:
             report = reviewer.review(plans[0], progress=line)
         except ReviewerError as exc:
@@ -127,15 +142,13 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         if output is None:
             click.echo(to_json(report) if fmt == "json" else to_markdown(report))
         else:
-            written = write_report(report, output.with_suffix(""), fmt) if fmt != "json" else [str(output)]
-            if fmt == "json":
-                output.write_text(to_json(report), encoding="utf-8")
-            click.echo(f"report written to {', '.join(written)}")
+            click.echo(f"report written to {', '.join(_write_single(report, output, fmt))}")
         if report.summary.failed:
             sys.exit(3)
         return
     if output is None:
         _fail("several plans or a folder need -o OUTDIR")
+    writable_dir(output, "the reports", "choose another -o folder")
 
     def on_item(i: int, n: int, path: Path) -> None:
         line.prefix = f"[{i}/{n}] {path.name}: "
@@ -149,6 +162,28 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         click.echo(f"  failed: {item.source}: {item.error}", err=True)
     if result.errors:
         sys.exit(3)
+
+
+def _write_single(report: Report, output: Path, fmt: str) -> list[str]:
+    """Write one plan's report to ``output``; if that fails after all, keep it in a temporary folder and say so."""
+    from .batch import write_report
+
+    def write(target: Path) -> list[str]:
+        if fmt == "json":
+            target.write_text(to_json(report), encoding="utf-8")
+            return [str(target)]
+        return write_report(report, target.with_suffix(""), fmt)
+
+    try:
+        return write(output)
+    except OSError as exc:
+        problem = f"could not write {output} ({exc.strerror or exc})"
+    try:
+        kept = write(Path(tempfile.mkdtemp(prefix="reviewer-report-")) / output.name)
+    except OSError:
+        click.echo(to_json(report) if fmt == "json" else to_markdown(report))
+        _fail(f"{problem}; the finished review is printed above instead")
+    _fail(f"{problem}; the finished review was kept in {', '.join(kept)}")
 
 
 def _open_index(settings: Any, notify: Any = None) -> Any:
@@ -189,8 +224,8 @@ def index_add(paths: tuple[Path, ...]) -> None:
     from .corpus import USER_SUFFIXES, file_passages
 
     settings = load_settings()
-    target = settings.user_corpus_dir()
-    target.mkdir(parents=True, exist_ok=True)
+    target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
+                          "set REVIEWER_CORPUS_DIR or REVIEWER_HOME to a writable folder")
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
@@ -265,6 +300,7 @@ def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, referen
     """Evaluate the reviewer and two baselines on a labelled dataset."""
     from .evaluate import evaluate
 
+    writable_dir(out, "the evaluation results", "choose another --out")
     try:
         reviewer = Reviewer(load_settings(**flags))
         reviewer.chat  # noqa: B018 - fail fast on a misconfigured backend

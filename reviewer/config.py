@@ -48,8 +48,11 @@ class Settings(BaseModel):
     """Base URL of the OpenAI-compatible endpoint, e.g. ``http://localhost:8000/v1``."""
     api_key: SecretStr | None = None
     """API key for the endpoint; never written to logs or reports."""
-    timeout_s: float = Field(default=300.0, gt=0)
-    """Seconds to wait for one LLM answer before giving up."""
+    timeout_s: float = Field(default=120.0, gt=0)
+    """Seconds one call to an LLM endpoint may take in all (connecting, waiting, reading, its one retry);
+    a hung or trickling endpoint fails the call then, and the review stops asking it."""
+    review_timeout_s: float = Field(default=600.0, gt=0)
+    """Seconds one review may take: checks not judged by then fail with the reason, and the review is incomplete."""
     max_tokens: int = Field(default=512, gt=0)
     """Upper bound on generated tokens per LLM call."""
     temperature: float = Field(default=0.0, ge=0)

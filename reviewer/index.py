@@ -28,6 +28,7 @@ from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
 from .corpus import CHECK_IDS, Passage
+from .errors import writable_dir
 
 Notify = Callable[[str], None]
 
@@ -242,7 +243,8 @@ def build_index(
 ) -> tuple[VectorIndex, SyncResult]:
     """Sync the persistent index at ``path`` with every corpus file under ``corpus_dirs``.
 
-    Unreadable user documents are skipped with a message; malformed digests stop the build.
+    Unreadable user documents are skipped with a message; malformed digests stop the build; a
+    folder that cannot be written is a :class:`~reviewer.errors.StorageError` before any work.
     """
     from .corpus import corpus_files, file_passages
     from .load import LoadError
@@ -256,6 +258,7 @@ def build_index(
         except LoadError as exc:
             skipped.append(f"skipped {file}: {exc}")
             notify(skipped[-1])
+    writable_dir(path, "the corpus index", "set REVIEWER_HOME (or the home setting) to a writable folder")
     index = VectorIndex(path, embeddings, notify=notify)
     result = index.sync(passages)
     result.messages = skipped + ([f"index at {path} was unreadable and has been rebuilt"] if index.rebuilt else [])

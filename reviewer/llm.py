@@ -24,12 +24,17 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
 
 from .config import Settings
+from .deadline import DeadlineExceededError, call_within, time_left
 from .errors import ReviewerError
 from .models import ensure_model, get_spec
 
 
 class LLMError(ReviewerError, RuntimeError):
     """The backend could not produce an answer (unreachable, timed out, refused)."""
+
+
+class LLMTimeoutError(LLMError):
+    """The backend gave no complete answer within the call's time limit (hung, or trickling)."""
 
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
@@ -79,6 +84,9 @@ class _OpenAIStyleChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
+        left = time_left()
+        if left is not None and left <= 0:
+            raise LLMError("not asked: the review's time budget (setting review_timeout_s) ran out")
         response = self._send(self._build_request(messages, stop, **kwargs))
         if not isinstance(response, dict):
             raise LLMError(f"{self._llm_type} backend returned {type(response).__name__}, not a response object")
@@ -205,10 +213,17 @@ class OpenAIChat(_OpenAIStyleChat):
         if self._client is None:
             key = self.api_key.get_secret_value() if self.api_key else "not-needed"
             self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s, max_retries=1)
+        client = self._client
+        # one deadline for the whole call, retry included: a socket timeout alone restarts with every byte
+        left = time_left()
+        limit = self.timeout_s if left is None else min(self.timeout_s, max(left, 0.01))
         try:
-            completion = self._client.chat.completions.create(**request)
-        except openai.APITimeoutError as exc:
-            raise LLMError(f"LLM endpoint {self.base_url} timed out after {self.timeout_s:g}s") from exc
+            completion = call_within(limit, lambda: client.chat.completions.create(**request, timeout=limit))
+        except (DeadlineExceededError, openai.APITimeoutError) as exc:
+            self._client = None  # closing it ends the abandoned call at its next byte or socket timeout
+            client.close()
+            budget = "" if limit == self.timeout_s else ", what was left of the review's time budget"
+            raise LLMTimeoutError(f"LLM endpoint {self.base_url} timed out: no complete answer within {limit:g}s{budget}") from exc
         except openai.APIConnectionError as exc:
             raise LLMError(self._redact(f"cannot reach LLM endpoint {self.base_url}: {exc}")) from exc
         except openai.APIStatusError as exc:

@@ -8,6 +8,7 @@ sizes and SHA-256 digests recorded here, and reuses the verified file afterwards
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -19,7 +20,7 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from .errors import ReviewerError
+from .errors import ReviewerError, StorageError, writable_dir
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -289,7 +290,8 @@ def _stamp_matches(spec: ModelSpec, path: Path) -> bool:
 def _write_stamp(spec: ModelSpec, path: Path) -> None:
     stat = path.stat()
     stamp = {"sha256": spec.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    _stamp_path(path).write_text(json.dumps(stamp))
+    with contextlib.suppress(OSError):  # a read-only cache: the stamp only saves re-hashing next time
+        _stamp_path(path).write_text(json.dumps(stamp))
 
 
 def file_sha256(path: Path) -> str:
@@ -327,8 +329,12 @@ def ensure_model(spec: ModelSpec, cache_dir: Path) -> Path:
             verify_file(spec, target)
             return target
         except ModelError:
-            target.unlink(missing_ok=True)  # stale or damaged: rebuild below
-    cache_dir.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # stale or damaged: rebuild below (an unwritable cache fails there)
+                target.unlink(missing_ok=True)
+    try:
+        writable_dir(cache_dir, f"the assembled model {spec.filename}", "set REVIEWER_MODEL_CACHE to a writable folder")
+    except StorageError as exc:
+        raise ModelError(str(exc)) from exc
     whole = hashlib.sha256()
     fd, tmp_name = tempfile.mkstemp(prefix=spec.filename + ".", suffix=".part", dir=cache_dir)
     tmp = Path(tmp_name)
@@ -345,6 +351,9 @@ def ensure_model(spec: ModelSpec, cache_dir: Path) -> Path:
         _check_header(spec, tmp)
         os.replace(tmp, target)
         _write_stamp(spec, target)
+    except OSError as exc:  # e.g. the disk filled up while assembling
+        raise ModelError(f"could not assemble {spec.name} in {cache_dir} ({exc.strerror or exc}: {exc.filename}); "
+                         "free disk space or set REVIEWER_MODEL_CACHE to another folder") from exc
     finally:
         tmp.unlink(missing_ok=True)
     return target

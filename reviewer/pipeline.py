@@ -37,12 +37,13 @@ from .contracts import (
     Usage,
 )
 from .corpus import Passage, default_corpus_dirs, squash_text
+from .deadline import time_budget, time_left
 from .embeddings import make_embeddings
 from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
 from .index import build_index, index_dir, read_manifest
 from .judge import ScoreCache, SentenceJudge, SentenceScore
-from .llm import LLMError, make_chat
+from .llm import LLMError, LLMTimeoutError, make_chat
 from .load import load
 from .profile import profile
 from .prompts import load_prompt
@@ -173,9 +174,11 @@ class Reviewer:
         notify(Progress(stage="retrieve"))
         with timer("retrieve"):
             candidates = self.candidates(doc.text, sentences)
-        findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
         with timer("cite"):
-            corpus = self.corpus
+            corpus = self.corpus  # before the model works: an unwritable home fails now, not after judging
+        with time_budget(self.settings.review_timeout_s - timer.total()):
+            findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
+        with timer("cite"):
             for finding in findings:
                 finding.citations = self._cite(self.framework.get(finding.check_id), finding, corpus)
         names = {c.id: c.name for c in self.framework.checks}
@@ -214,6 +217,11 @@ class Reviewer:
             if check.kind == "misconception" and scope.kind == "wrapper":
                 findings.append(self._not_judgeable(check, trace, scope))
                 continue
+            if (left := time_left()) is not None and left <= 0:
+                budget = self.settings.review_timeout_s
+                findings.append(self._failed(check, trace, f"not attempted: the review ran out of time "
+                                             f"({budget:g}s, setting review_timeout_s)"))
+                continue
             if backend_down:
                 findings.append(self._failed(check, trace, f"not attempted: the LLM backend failed earlier ({backend_down})"))
                 continue
@@ -222,8 +230,8 @@ class Reviewer:
                     scores, usage = self._score(check, candidates)
             except LLMError as exc:
                 findings.append(self._failed(check, trace, str(exc)))
-                if len(findings) >= 2 and findings[-2].status == "failed":
-                    backend_down = str(exc)  # two failures in a row: stop hammering a dead backend
+                if isinstance(exc, LLMTimeoutError) or (len(findings) >= 2 and findings[-2].status == "failed"):
+                    backend_down = str(exc)  # hung, or two failures in a row: stop hammering a dead backend
                 continue
             with timer("aggregate"):
                 findings.append(self._finding(check, scope, candidates, scores, usage, trace, sentences, doc))

@@ -131,3 +131,16 @@ def test_a_damaged_state_file_means_reviewing_again(make_reviewer, tmp_path):
     review_batch([plan], out, reviewer)
     (out / STATE_FILE).write_text("{not json", encoding="utf-8")
     assert review_batch([plan], out, reviewer).items[0].status == "reviewed" and len(reviewed) == 2
+
+
+def test_an_incomplete_review_is_marked_incomplete_in_the_summary(tmp_path):
+    """Issue 10, item 1: a plan whose checks failed must not look reviewed in the batch table."""
+    from reviewer import LLMError
+
+    chat = FakeChat().enqueue(LLMError("endpoint down"), LLMError("endpoint down"))
+    reviewer = Reviewer(load_settings(backend="fake", embedding="fake", home=tmp_path / "home"), chat=chat,
+                        embeddings=HashEmbeddings())
+    out = tmp_path / "out"
+    review_batch([_plan(tmp_path / "plans" / "plan.txt", "甲县")], out, reviewer)
+    [row] = _summary(out)
+    assert row["status"] == "incomplete" and row["error"].startswith("未能判断：") and "E4" in row["error"]

@@ -114,6 +114,25 @@ def test_damaged_cached_model_is_rebuilt(fake_parts, tmp_path):
     assert hashlib.sha256(rebuilt.read_bytes()).hexdigest() == spec.sha256
 
 
+def test_a_cache_that_cannot_be_written_is_a_model_error_naming_the_setting(fake_parts, tmp_path):
+    """Issue 10, item 9: an unwritable model cache gave a NotADirectoryError/PermissionError traceback."""
+    spec, _ = fake_parts
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(ModelError, match=r"cannot write the assembled model tiny.gguf .*REVIEWER_MODEL_CACHE"):
+        ensure_model(spec, tmp_path / "a-file" / "cache")
+
+
+def test_a_verified_model_in_a_cache_that_takes_no_stamp_is_still_used(fake_parts, tmp_path):
+    """A read-only cache holding a good model: the verification stamp is a speed-up, not a requirement."""
+    spec, _ = fake_parts
+    cache = tmp_path / "cache"
+    path = ensure_model(spec, cache)
+    stamp = path.with_name(path.name + ".verified.json")
+    stamp.unlink()
+    stamp.mkdir()  # the stamp cannot be written, as in a read-only cache
+    assert ensure_model(spec, cache) == path
+
+
 @pytest.mark.model
 def test_models_command_shows_both_bundled_models_verified():
     result = CliRunner().invoke(main, ["models"])
