@@ -101,6 +101,23 @@ def _cached(path: Path, key: str) -> Prediction | None:
         return None
 
 
+def reseeded(reviewer: Reviewer, run: int) -> Reviewer:
+    """The reviewer for repeat ``run``: ``reviewer`` itself for run 0, else a copy sampling with seed + ``run``.
+
+    ``reviewer`` is never changed. The copy shares its chat model's weights, its embedder and its
+    framework; its settings carry the new seed, so its checkpoints and cached answers are its own
+    (the seed matters only when temperature > 0).
+    """
+    if run == 0:
+        return reviewer
+    seed = reviewer.settings.seed + run
+    chat = reviewer.chat
+    if "seed" in type(chat).model_fields:
+        chat = chat.model_copy(update={"seed": seed})
+    return Reviewer(reviewer.settings.model_copy(update={"seed": seed}), chat=chat, embeddings=reviewer.embeddings,
+                    framework=reviewer.framework)
+
+
 def predict_all(
     examples: list[GoldExample], reviewer: Reviewer, folder: Path, *, run: int = 0,
     on_item: Callable[[int, int, str], None] | None = None,
@@ -138,12 +155,8 @@ def evaluate(
     """Run the reviewer (``runs`` times, seeds differing) and both baselines; write metrics and reports."""
     examples = read_dataset(dataset)[:limit] if limit else read_dataset(dataset)
     framework = load_framework()
-    all_runs = []
-    base_seed = reviewer.settings.seed
-    for run in range(runs):
-        if hasattr(reviewer.chat, "seed"):  # a new sampling seed per run (matters only when temperature > 0)
-            reviewer.chat.seed = base_seed + run
-        all_runs.append(predict_all(examples, reviewer, out / "predictions", run=run, on_item=on_item))
+    all_runs = [predict_all(examples, reseeded(reviewer, run), out / "predictions", run=run, on_item=on_item)
+                for run in range(runs)]
     ref = read_dataset(reference) if reference else examples
     result = EvalResult(
         dataset=_relative(dataset),
