@@ -6,6 +6,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, computed_field
 
+from .framework import PROBLEM_VERDICTS, CheckKind
+from .framework import Verdict as Verdict  # re-exported: the type of Finding.verdict
+
 
 class Usage(BaseModel):
     """Token counts and time spent on one or more LLM calls."""
@@ -131,7 +134,6 @@ class Chunk(BaseModel):
 # ---- Review findings (judge → verify → aggregate → render) ----
 
 Answer = Literal["yes", "no", "insufficient_evidence"]
-Verdict = Literal["present", "absent", "covered", "partial", "missing"]
 
 
 STRONG_EVIDENCE = 0.6
@@ -227,7 +229,7 @@ class Finding(BaseModel):
 
     check_id: str
     name: str
-    kind: Literal["misconception", "embedding"]
+    kind: CheckKind
     status: Literal["ok", "unparseable", "failed", "not_judgeable"] = "ok"
     """``unparseable``: the model's answers could not be read; ``failed``: the backend failed;
     ``not_judgeable``: the document cannot show this (e.g. a misconception in a wrapper alone)."""
@@ -253,7 +255,7 @@ class Finding(BaseModel):
     @property
     def flagged(self) -> bool:
         """True when the verdict is a problem: a misconception present or an embedding point not covered."""
-        return self.verdict in ("present", "partial", "missing")
+        return self.verdict in PROBLEM_VERDICTS
 
 
 Level = Literal["province", "city", "county", "district", "zone", "unknown"]

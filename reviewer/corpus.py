@@ -16,12 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ReviewerError
-from .framework import ADVISORY_IDS
-from .framework import CHECK_IDS as FRAMEWORK_CHECKS
+from .framework import CITABLE_IDS
 from .resources import data_dir
 
 Kind = Literal["framework", "central", "plan"]
-CHECK_IDS = (*FRAMEWORK_CHECKS, *ADVISORY_IDS)
 USER_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".html", ".htm"}
 
 
@@ -112,7 +110,7 @@ def read_digest(path: Path) -> Digest:
     if len(ids) != len(set(ids)):
         raise CorpusError(f"{path}: duplicate clause ids")
     for clause in digest.clauses:
-        unknown = set(clause.checks) - set(CHECK_IDS)
+        unknown = set(clause.checks) - set(CITABLE_IDS)
         if unknown:
             raise CorpusError(f"{path}: clause {clause.id} has unknown checks {sorted(unknown)}")
     return digest

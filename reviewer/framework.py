@@ -2,6 +2,10 @@
 
 Each check (M1–M4, E1–E4) has concrete indicator questions and an ordered rule list
 that turns the indicator answers into a verdict. No check text lives in code.
+
+This module is the one home of the framework's fixed facts: the check ids and their
+kinds, the verdicts each kind may give, which verdict flags a problem. Contracts,
+scoring, rendering and the page import them from here.
 """
 
 from __future__ import annotations
@@ -9,20 +13,45 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .contracts import Verdict
 from .resources import data_dir
 
-MISCONCEPTION_VERDICTS = ("present", "absent")
-EMBEDDING_VERDICTS = ("covered", "partial", "missing")
-CHECK_IDS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4")
+CheckKind = Literal["misconception", "embedding"]
+MisconceptionVerdict = Literal["present", "absent"]
+EmbeddingVerdict = Literal["covered", "partial", "missing"]
+Verdict = Literal[MisconceptionVerdict, EmbeddingVerdict]
+
+MISCONCEPTION_IDS = ("M1", "M2", "M3", "M4")
+EMBEDDING_IDS = ("E1", "E2", "E3", "E4")
+CHECK_IDS = (*MISCONCEPTION_IDS, *EMBEDDING_IDS)
 """The eight checks, in report order (``framework.yaml`` must define exactly these)."""
 ADVISORY_IDS = ("R1", "R2", "R3")
 """The paper's §3.3 recommendations, citable but not scored."""
+CITABLE_IDS = (*CHECK_IDS, *ADVISORY_IDS)
+"""Every check a corpus clause may ground."""
+
+KIND_VERDICTS: dict[CheckKind, tuple[Verdict, ...]] = {
+    "misconception": get_args(MisconceptionVerdict),
+    "embedding": get_args(EmbeddingVerdict),
+}
+"""The verdicts a check of each kind may give (the classes when scoring)."""
+POSITIVE: dict[CheckKind, Verdict] = {"misconception": "present", "embedding": "missing"}
+"""The verdict that flags a problem most strongly: the positive class when scoring."""
+PROBLEM_VERDICTS: tuple[Verdict, ...] = ("present", "partial", "missing")
+"""Verdicts that flag a problem with the plan (and bring a revision suggestion)."""
+
+
+def kind_of(check_id: str) -> CheckKind:
+    """Whether ``check_id`` (M1–M4, E1–E4) is a misconception or an embedding point."""
+    if check_id in MISCONCEPTION_IDS:
+        return "misconception"
+    if check_id in EMBEDDING_IDS:
+        return "embedding"
+    raise KeyError(f"unknown check {check_id!r}; the checks are {', '.join(CHECK_IDS)}")
 
 
 class Indicator(BaseModel):
@@ -68,37 +97,29 @@ class Rule(BaseModel):
         return self.verdict or self.otherwise  # type: ignore[return-value]  # one is set (validated)
 
 
-class Example(BaseModel):
-    """A short illustration of the check."""
-
-    text: str
-    verdict: Verdict
-
-
 class Check(BaseModel):
     """One misconception or embedding point."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    kind: Literal["misconception", "embedding"]
+    kind: CheckKind
     name: str
-    section: str
     clause: str
     """Framework clause id that defines the check (for citations)."""
     definition: str
     indicators: list[Indicator]
     rule: list[Rule]
-    counter_indicators: list[str] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)
     """Framework clause ids (§3.3) the suggestions draw on."""
     suggestions: dict[Verdict, str] = Field(default_factory=dict)
     """Revision advice for each problem verdict (present, partial, missing)."""
-    examples: list[Example] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Check":
-        allowed = MISCONCEPTION_VERDICTS if self.kind == "misconception" else EMBEDDING_VERDICTS
+        if self.id in CHECK_IDS and self.kind != kind_of(self.id):
+            raise ValueError(f"{self.id}: is a {kind_of(self.id)}, not a {self.kind}")
+        allowed = KIND_VERDICTS[self.kind]
         ids = {i.id for i in self.indicators}
         for rule in self.rule:
             if rule.result not in allowed:
@@ -112,7 +133,7 @@ class Check(BaseModel):
     @property
     def positive(self) -> Verdict:
         """The label that flags a problem: ``present`` or ``missing``."""
-        return "present" if self.kind == "misconception" else "missing"
+        return POSITIVE[self.kind]
 
 
 class Framework(BaseModel):

@@ -27,8 +27,9 @@ from chromadb.errors import NotFoundError
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
-from .corpus import CHECK_IDS, Passage
+from .corpus import Passage
 from .errors import writable_dir
+from .framework import CITABLE_IDS
 
 Notify = Callable[[str], None]
 
@@ -93,7 +94,7 @@ def _metadata(passage: Passage, content_hash: str) -> dict[str, Any]:
         "hash": content_hash,
         "passage": passage.model_dump_json(),
     }
-    for check in CHECK_IDS:
+    for check in CITABLE_IDS:
         meta[f"chk_{check}"] = check in passage.checks
     return meta
 

@@ -13,13 +13,13 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from .contracts import Report
-from .framework import CHECK_IDS, EMBEDDING_VERDICTS, MISCONCEPTION_VERDICTS
+from .framework import CHECK_IDS, EMBEDDING_IDS, KIND_VERDICTS, MISCONCEPTION_IDS, POSITIVE, kind_of
 
 LABELS = CHECK_IDS
-POSITIVE = {label: ("present" if label.startswith("M") else "missing") for label in LABELS}
+"""The labels of a labelled plan: the framework's eight checks."""
 NOT_JUDGEABLE = "not_judgeable"
 """The verdict of a check the document cannot show: scored as not positive, never as a class."""
-CLASSES = {label: (MISCONCEPTION_VERDICTS if label.startswith("M") else EMBEDDING_VERDICTS) for label in LABELS}
+CLASSES: dict[str, tuple[str, ...]] = {label: KIND_VERDICTS[kind_of(label)] for label in LABELS}
 
 
 class GoldExample(BaseModel):
@@ -118,7 +118,7 @@ def label_metrics(scores: list[ItemScore], label: str) -> LabelMetrics:
     """Precision, recall and F1 for the label's positive class, accuracy, confusion matrix."""
     items = [s for s in scores if s.label == label]
     scored = [s for s in items if s.pred is not None]
-    pos = POSITIVE[label]
+    pos = POSITIVE[kind_of(label)]
     tp = sum(1 for s in scored if s.gold == pos and s.pred == pos)
     fp = sum(1 for s in scored if s.gold != pos and s.pred == pos)
     fn = sum(1 for s in scored if s.gold == pos and s.pred != pos)
@@ -172,10 +172,10 @@ def system_metrics(system: str, preds: list[Prediction], gold: list[GoldExample]
         system=system,
         plans=len(preds),
         labels=labels,
-        macro_f1_m=_mean([labels[label].f1 for label in LABELS[:4]]),
-        macro_f1_e=_mean([labels[label].f1 for label in LABELS[4:]]),
+        macro_f1_m=_mean([labels[label].f1 for label in MISCONCEPTION_IDS]),
+        macro_f1_e=_mean([labels[label].f1 for label in EMBEDDING_IDS]),
         macro_f1=_mean([m.f1 for m in labels.values()]),
-        accuracy_e=_mean([labels[label].accuracy for label in LABELS[4:]]),
+        accuracy_e=_mean([labels[label].accuracy for label in EMBEDDING_IDS]),
         verbatim_rate=round(sum(p.quotes_verified for p in preds) / given, 3) if given else None,
         parse_failure_rate=round(sum(p.checks_unparseable for p in preds) / (len(LABELS) * len(preds)), 3) if preds else 0.0,
         unscored_rate=round(sum(1 for s in scores if s.pred is None) / len(scores), 3) if scores else 0.0,
@@ -190,7 +190,7 @@ def system_metrics(system: str, preds: list[Prediction], gold: list[GoldExample]
 
 def false_present_rate(scores: list[ItemScore]) -> float:
     """Share of M labels with gold ``absent`` that were predicted ``present``."""
-    absent = [s for s in scores if s.label.startswith("M") and s.gold == "absent"]
+    absent = [s for s in scores if s.label in MISCONCEPTION_IDS and s.gold == "absent"]
     return round(sum(1 for s in absent if s.pred == "present") / len(absent), 3) if absent else 0.0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from reviewer.aggregate import load_thresholds
 from reviewer.calibrate import VARIANTS, redecide
 from reviewer.evaluate import keyword_prediction, majority_predictions, recorded_reports
-from reviewer.framework import load_framework
+from reviewer.framework import MISCONCEPTION_IDS, load_framework
 from reviewer.scoring import Prediction, SystemMetrics, read_dataset, system_metrics
 
 
@@ -59,7 +59,7 @@ def main() -> None:
         final = {e.id: redecide(reports[e.id], framework, thresholds, VARIANTS["+ calibrated thresholds"]) for e in examples}
         other = [(e, final[e.id]) for e in examples if kinds.get(e.id) not in (None, "comprehensive")]
         if other:
-            absent = [(e, v, label) for e, v in other for label in ("M1", "M2", "M3", "M4") if e.labels[label] == "absent"]
+            absent = [(e, v, label) for e, v in other for label in MISCONCEPTION_IDS if e.labels[label] == "absent"]
             false = sum(1 for _, v, label in absent if v[label] == "present")
             print(f"\nFalse present on thematic plans, decisions, wrappers and excerpts: {false} of {len(absent)} absent labels "
                   f"({len(other)} documents).")

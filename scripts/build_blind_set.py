@@ -17,7 +17,8 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-LABELS = ("M1", "M2", "M3", "M4", "E1", "E2", "E3", "E4")
+from reviewer.framework import CHECK_IDS as LABELS
+
 SPLIT_SEED = 2026
 
 
