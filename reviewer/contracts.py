@@ -133,7 +133,7 @@ class Chunk(BaseModel):
 
 # ---- Review findings (judge → verify → aggregate → render) ----
 
-Answer = Literal["yes", "no", "insufficient_evidence"]
+Answer = Literal["yes", "no"]
 
 
 STRONG_EVIDENCE = 0.6
@@ -153,8 +153,6 @@ class Evidence(BaseModel):
     """Character span in the plan's text."""
     page: int
     heading_path: list[str] = Field(default_factory=list)
-    match: Literal["exact", "normalised", "fuzzy", "sentence"] = "sentence"
-    """How the quote was tied to the plan: ``sentence`` when it is a plan sentence the model judged."""
     score: float | None = None
     """The model's probability that this sentence answers the indicator question with yes."""
 
@@ -203,7 +201,7 @@ class IndicatorResult(BaseModel):
     id: str
     question: str
     answer: Answer | None = None
-    """The model's answer (None when the check failed)."""
+    """``yes`` when a candidate reached the threshold and its quote passed verification, else ``no``."""
     score: float | None = None
     """The highest probability of yes over the candidates (None when none was scored)."""
     threshold: float | None = None
@@ -211,9 +209,9 @@ class IndicatorResult(BaseModel):
     candidates: list[CandidateScore] = Field(default_factory=list)
     """Every sentence the question was asked about, with its score."""
     quotes: list[str] = Field(default_factory=list)
-    """Quotes as the model gave them."""
+    """The verified quotes shown for this indicator, best first."""
     quote_found: bool | None = None
-    """Whether the quote behind a yes was found in the plan (None when there was none to check)."""
+    """Whether a candidate that reached the threshold passed verification (None when none reached it)."""
 
 
 class SearchTrace(BaseModel):
@@ -237,7 +235,7 @@ class Finding(BaseModel):
     """None unless status is ok."""
     confidence: float = 0.0
     rationale: str = ""
-    """Why the verdict: the deciding rule plus the model's one-line reasoning."""
+    """Why the verdict: the deciding rule's reason, in words."""
     indicators: list[IndicatorResult] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
@@ -245,11 +243,12 @@ class Finding(BaseModel):
     """Revision advice when the verdict flags a problem."""
     searched: SearchTrace = Field(default_factory=SearchTrace)
     dropped_quotes: int = 0
+    """Candidates that reached the threshold but failed verification (see :mod:`reviewer.verify`)."""
     error: str | None = None
     prompt_id: str = ""
     prompt_sha256: str = ""
     raw: list[str] = Field(default_factory=list)
-    """Every raw model completion, for audit."""
+    """The model's raw answers when none could be read as 是 or 否 (status ``unparseable``), for audit."""
     usage: Usage = Field(default_factory=Usage)
 
     @property

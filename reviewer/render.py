@@ -13,7 +13,7 @@ VERDICTS = {
 STATUS = {"unparseable": "模型回答无法解析", "failed": "检查失败", "not_judgeable": "无法判断"}
 WEAK = "（模型把握较低，请核对原文）"
 """Shown after a quote the model was unsure of."""
-ANSWERS = {"yes": "是", "no": "否", "insufficient_evidence": "信息不足", None: "—"}
+ANSWERS = {"yes": "是", "no": "否", None: "—"}
 
 
 def verdict_label(f: Finding) -> str:

@@ -56,9 +56,9 @@ class Prediction(BaseModel):
     verdicts: dict[str, str | None]
     """Label → verdict, or None when the check was not judged."""
     quotes_given: int = 0
-    """Quotes the model offered for yes answers."""
+    """Indicators with a candidate sentence at or above its threshold: a quote to verify."""
     quotes_verified: int = 0
-    """Of those, how many were found in the plan."""
+    """Of those, how many had a quote that passed verification."""
     checks_unparseable: int = 0
     checks_failed: int = 0
     seconds: float = 0.0
@@ -143,7 +143,7 @@ class SystemMetrics(BaseModel):
     accuracy_e: float
     """Mean three-class accuracy over E1–E4."""
     verbatim_rate: float | None = None
-    """Share of the model's quotes found in the plan (None for systems that do not quote)."""
+    """Share of indicators with a candidate over threshold whose quote passed verification (None for systems that do not quote)."""
     parse_failure_rate: float = 0.0
     """Share of checks whose answers never validated."""
     unscored_rate: float = 0.0
