@@ -2,8 +2,8 @@
 
 from .config import Settings, load_settings
 from .contracts import Document, Finding, Report
+from .ingest import LoadError, load
 from .llm import FakeChat, LLMError, LocalChat, OpenAIChat, make_chat
-from .load import LoadError, load
 from .models import BUNDLED_MODELS, ModelError
 from .pipeline import Progress, Reviewer, review
 

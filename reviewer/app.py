@@ -19,14 +19,14 @@ from .config import Settings, load_settings
 from .contracts import Finding, Report
 from .errors import ReviewerError
 from .framework import CHECK_IDS
-from .load import LoadError
+from .ingest import MB, PLAN_SUFFIXES, LoadError, LoadLimits
 from .models import BUNDLED_MODELS
 from .pipeline import Progress, Reviewer
 from .render import VERDICTS, WEAK, to_docx, to_json, to_markdown, verdict_label
 from .resources import data_dir
 
-MAX_UPLOAD_MB = 20
-UPLOAD_TYPES = [".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"]
+MAX_UPLOAD_MB = LoadLimits().max_bytes // MB
+UPLOAD_TYPES = sorted(PLAN_SUFFIXES)
 BADGE = {"present": "#c0392b", "missing": "#c0392b", "partial": "#d68910", "absent": "#1e8449", "covered": "#1e8449"}
 CSS = """
 .badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:0.9em}

@@ -23,13 +23,12 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from .contracts import Report
+from .ingest import PLAN_SUFFIXES, LoadError
 from .llm import LLMError
-from .load import LoadError
 from .models import ModelError
 from .pipeline import ProgressFn, Reviewer
 from .render import summary_rows, to_docx, to_json, to_markdown
 
-PLAN_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"}
 STATE_FILE = ".reviewer-batch.json"
 """The batch state kept in the output folder."""
 TABLE_EXTRAS = ("status", "report", "error")

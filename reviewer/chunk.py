@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .contracts import Chunk, Document
-from .headings import heading_rank, heading_title
-from .textquality import SPACES
+from .ingest.headings import heading_rank, heading_title
+from .ingest.textquality import SPACES
 
 _SENTENCE_END = re.compile("[。；！？!?;]+[”’）」』\"')]*|(?<=[A-Za-z])\\.(?=[ \n])|\n+")
 """Where a sentence ends: Chinese or English end punctuation (with closing quotes), or a line end."""

@@ -15,7 +15,7 @@ from .config import SettingsError, load_settings
 from .contracts import Report
 from .embeddings import embedding_status
 from .errors import ReviewerError, writable_dir
-from .load import LoadError
+from .ingest import PLAN_SUFFIXES, LoadError
 from .models import BUNDLED_MODELS, model_status
 from .pipeline import Progress, Reviewer
 from .render import to_json, to_markdown
@@ -221,7 +221,7 @@ def index_add(paths: tuple[Path, ...]) -> None:
     """Copy official texts (PDF/DOCX/TXT/HTML or YAML digests) into the user corpus and index them."""
     import shutil
 
-    from .corpus import USER_SUFFIXES, file_passages
+    from .corpus import file_passages
 
     settings = load_settings()
     target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
@@ -229,7 +229,7 @@ def index_add(paths: tuple[Path, ...]) -> None:
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if file.suffix.lower() not in USER_SUFFIXES | {".yaml", ".yml"}:
+            if file.suffix.lower() not in PLAN_SUFFIXES | {".yaml", ".yml"}:
                 click.echo(f"skipped {file}: unsupported type", err=True)
                 continue
             try:

@@ -102,7 +102,7 @@ class Document(BaseModel):
     pages: list[Page]
     """Page boundaries in ``text``, in order; together they cover all of it."""
     quality: QualityReport = Field(default_factory=QualityReport)
-    """What the load stage's quality gate found."""
+    """What the ingest stages' quality gate found."""
 
     def page_at(self, offset: int) -> int:
         """Page number holding the character at ``offset``."""

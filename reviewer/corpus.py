@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import ReviewerError
 from .framework import CITABLE_IDS
+from .ingest import PLAN_SUFFIXES
 from .resources import data_dir
 
 Kind = Literal["framework", "central", "plan"]
-USER_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".html", ".htm"}
 
 
 _CJK_GAP = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])\s+(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
@@ -149,7 +149,7 @@ def slugify(name: str) -> str:
 def document_passages(path: Path) -> list[Passage]:
     """Load a user's official text (PDF/DOCX/TXT/HTML) and chunk it into citable passages."""
     from .chunk import chunk
-    from .load import load
+    from .ingest import load
 
     doc = load(path)
     doc_id = slugify(path.name)
@@ -180,7 +180,7 @@ def corpus_files(folders: list[Path]) -> list[Path]:
         if folder.is_dir():
             files += sorted(
                 p for p in folder.rglob("*")
-                if p.is_file() and (p.suffix in {".yaml", ".yml"} or p.suffix.lower() in USER_SUFFIXES)
+                if p.is_file() and (p.suffix in {".yaml", ".yml"} or p.suffix.lower() in PLAN_SUFFIXES)
                 and p.name.lower() != "readme.md"
             )
     return files

@@ -248,7 +248,7 @@ def build_index(
     folder that cannot be written is a :class:`~reviewer.errors.StorageError` before any work.
     """
     from .corpus import corpus_files, file_passages
-    from .load import LoadError
+    from .ingest import LoadError
 
     notify = notify or (lambda message: None)
     passages: list[Passage] = []

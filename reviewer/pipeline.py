@@ -1,4 +1,4 @@
-"""The review pipeline: load → segment → scope → retrieve → judge → verify → aggregate → cite.
+"""The review pipeline: load → clean → segment → scope → retrieve → judge → verify → aggregate → cite.
 
 ``Reviewer.review`` reads as that list of stages, each a typed call timed by
 ``with timer(stage)``; rendering is left to the caller (:mod:`reviewer.render`). The chat
@@ -42,9 +42,9 @@ from .embeddings import make_embeddings
 from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
 from .index import build_index, index_dir, read_manifest
+from .ingest import clean, read
 from .judge import ScoreCache, SentenceJudge, SentenceScore
 from .llm import LLMError, LLMTimeoutError, make_chat
-from .load import load
 from .profile import profile
 from .prompts import load_prompt
 from .retrieve import HybridRetriever, cite
@@ -165,7 +165,9 @@ class Reviewer:
         timer = StageTimer()
         notify(Progress(stage="load"))
         with timer("load"):
-            doc = load(source, name=name)
+            raw = read(source, name=name)
+        with timer("clean"):
+            doc = clean(raw)
         with timer("segment"):
             sentences = segment(doc.text, self.reading)
         with timer("scope"):

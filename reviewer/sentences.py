@@ -18,9 +18,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from .headings import heading_rank, heading_title
+from .ingest.headings import heading_rank, heading_title
+from .ingest.textquality import SPACES
 from .resources import data_dir
-from .textquality import SPACES
 
 Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "heading", "body"]
 NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})

@@ -4,9 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.clean import PageText, clean_pdf_pages, clean_pdf_text, fix_spacing, is_page_number, normalise_chars, repair_numbers
-from reviewer.headings import heading_rank
-from reviewer.textquality import cjk_share, common_cjk_share, garbled_share, stray_space_ratio
+from reviewer.ingest.headings import heading_rank
+from reviewer.ingest.repair import (
+    PageText,
+    clean_pdf_pages,
+    clean_pdf_text,
+    fix_spacing,
+    is_page_number,
+    normalise_chars,
+    repair_numbers,
+)
+from reviewer.ingest.textquality import cjk_share, common_cjk_share, garbled_share, stray_space_ratio
 
 SEED = Path(__file__).parent / "fixtures" / "seed_pypdf_extraction.txt"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reviewer import LoadError, load
-from reviewer.load import LoadLimits
+from reviewer.ingest import LoadLimits
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BODY = "以习近平新时代中国特色社会主义思想为指导，完整、准确、全面贯彻新发展理念，推动县域经济高质量发展。" * 2
@@ -275,3 +275,14 @@ def test_missing_file_and_folder(tmp_path):
 def test_load_error_is_still_a_value_error_with_a_default_code():
     err = LoadError("something")
     assert isinstance(err, ValueError) and err.code == "invalid"
+
+
+def test_load_is_read_then_clean(files):
+    """The two ingest stages the review times apart: raw pages first, then the cleaned, checked document."""
+    import reviewer
+    from reviewer.ingest import clean, read
+
+    raw = read(files / "plan.pdf")
+    assert raw.format == "pdf" and len(raw.pages) == 2 and "云溪县" in raw.pages[0].text
+    assert clean(raw) == load(files / "plan.pdf")
+    assert reviewer.load is load and callable(reviewer.load)  # the function; no submodule hides behind it

@@ -44,12 +44,12 @@ def test_without_cryptography_an_aes_pdf_is_encrypted_not_damaged(plan_pdf, tmp_
     """pypdf raises DependencyError while opening an AES file when ``cryptography`` is missing."""
     from pypdf.errors import DependencyError
 
-    import reviewer.formats
+    import reviewer.ingest.read_pdf
 
     def no_aes(*args, **kwargs):
         raise DependencyError("cryptography>=3.1 is required for AES algorithm")
 
-    monkeypatch.setattr(reviewer.formats, "PdfReader", no_aes)
+    monkeypatch.setattr(reviewer.ingest.read_pdf, "PdfReader", no_aes)
     with pytest.raises(LoadError) as err:
         load(plan_pdf)
     assert err.value.code == "encrypted" and "cryptography" in str(err.value)
@@ -132,14 +132,14 @@ def test_two_million_characters_of_text_are_refused_with_the_limit():
 
 
 def test_pdf_extraction_stops_once_over_the_character_limit(plan_pdf):
-    from reviewer.load import LoadLimits
+    from reviewer.ingest import LoadLimits
 
     err, _ = _refused_cheaply(plan_pdf, limits=LoadLimits(max_chars=300))
     assert err.code == "too_large" and "in the first 1 pages alone" in str(err) and "300 characters" in str(err)
 
 
 def test_a_long_pdf_is_not_refused_for_its_printed_lines(plan_pdf):
-    from reviewer.load import LoadLimits
+    from reviewer.ingest import LoadLimits
 
     assert load(plan_pdf, limits=LoadLimits(max_paragraphs=10)).text  # PDF lines are not paragraphs
 

@@ -1,8 +1,9 @@
-"""Text quality: the character classes of Chinese text and the measures the load stage's quality gate uses.
+"""Text quality: the character classes of Chinese text and the measures the quality gate uses.
 
 :func:`cjk_share`, :func:`garbled_share`, :func:`common_cjk_share`, :func:`readable_cjk_count`
 and :func:`stray_space_ratio` tell readable Chinese from extraction garbage, mojibake and
-text pasted from a PDF. :mod:`reviewer.clean` repairs the text and re-exports these names.
+text pasted from a PDF (:mod:`.gate`); the character classes also serve :mod:`.repair`,
+segmenting and chunking.
 """
 
 from __future__ import annotations

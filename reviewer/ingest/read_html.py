@@ -13,8 +13,10 @@ import re
 import lxml.etree
 import lxml.html
 
-from .clean import fix_spacing
-from .formats import PAGE_BREAK, LoadError, RawPage, brief, decode_text, hidden_warning
+from .limits import LoadError
+from .pages import PAGE_BREAK, RawPage, brief, hidden_warning
+from .read_text import decode_text
+from .repair import fix_spacing
 
 _BLOCK_TAGS = frozenset(
     ["address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "caption", "title"]

@@ -18,7 +18,8 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
-from .formats import MB, PAGE_BREAK, LoadError, LoadLimits, RawPage, brief, hidden_warning, over_limit
+from .limits import MB, LoadError, LoadLimits, over_limit
+from .pages import PAGE_BREAK, RawPage, brief, hidden_warning
 
 _W = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 _IMAGE = "\x1a"

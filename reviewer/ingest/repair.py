@@ -1,12 +1,12 @@
-"""Clean stage: repair text extracted from Chinese PDFs and typed text.
+"""Repair: the clean stage's text repairs, for text extracted from Chinese PDFs and for typed text.
 
 pypdf breaks Chinese lines mid-sentence, puts spaces between CJK characters and
 around full-width punctuation, splits numbers ("2. 65%", "1 187 万") and keeps
 running headers, footers and page numbers. :func:`clean_pdf_pages` undoes that
 while recording where each page starts in the cleaned text;
 :func:`clean_plain_pages` is the light pass for text a person typed (DOCX, HTML,
-TXT). The quality measures that feed the load stage's quality gate live in
-:mod:`reviewer.textquality`, the heading markers in :mod:`reviewer.headings`.
+TXT). The quality gate around it is :mod:`.gate`, the character classes :mod:`.textquality`,
+the heading markers :mod:`.headings`.
 """
 
 from __future__ import annotations
