@@ -3,7 +3,8 @@
 Sections start at heading lines (第X章, 第X节, 一、, 第X条, （一）, 1., （1）, ①, and
 Markdown ``#`` headings); each chunk keeps the path of headings above it, its page
 range and its exact span in ``Document.text``. A section longer than ``max_chars``
-is cut at sentence ends (。；！？, then line ends, then commas); a heading with no
+is cut at sentence ends (those of :func:`reviewer.sentences.sentence_ends`: 。；！？ and line
+ends, and a full stop after an English word), then at commas; a heading with no
 text of its own goes with what follows it, and tiny sibling sections are merged.
 """
 
@@ -15,9 +16,8 @@ from dataclasses import dataclass
 from .contracts import Chunk, Document
 from .ingest.headings import heading_rank, heading_title
 from .ingest.textquality import SPACES
+from .sentences import sentence_ends
 
-_SENTENCE_END = re.compile("[。；！？!?;]+[”’）」』\"')]*|(?<=[A-Za-z])\\.(?=[ \n])|\n+")
-"""Where a sentence ends: Chinese or English end punctuation (with closing quotes), or a line end."""
 _SOFT_END = re.compile("[，、：,:]")
 _MARKDOWN = re.compile(r"(#{1,6})\s+")
 MIN_SECTION_SHARE = 4
@@ -125,8 +125,8 @@ def _cut(text: str, start: int, end: int, budget: int) -> int:
         return end
     window = text[start:limit]
     best = 0
-    for pattern in (_SENTENCE_END, _SOFT_END):
-        cuts = [m.end() for m in pattern.finditer(window) if window[: m.end()].strip()]
+    for ends in (sentence_ends(window, latin_stops=True), [m.end() for m in _SOFT_END.finditer(window)]):
+        cuts = [end for end in ends if window[:end].strip()]
         if cuts and cuts[-1] > best:
             best = cuts[-1]
         if best >= budget // 4:
@@ -148,7 +148,7 @@ def _overlap_start(text: str, floor: int, start: int, overlap: int) -> int:
     early = max(floor, start - overlap)
     if early == start:
         return start
-    ends = [early + m.end() for m in _SENTENCE_END.finditer(text[early:start]) if early + m.end() < start]
+    ends = [early + end for end in sentence_ends(text[early:start], latin_stops=True) if early + end < start]
     return ends[0] if ends else early
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .sentences import END_MARKS
+
 _INSTRUCTION = re.compile(
     "(?:忽略|无视|不要理会|不予理会|忘记|忘掉).{0,16}(?:指令|指示|提示|规则|设定|要求|说明)"
     "|(?:判定|标记)为.{0,6}(?:通过|合格|已覆盖|不存在|covered|absent|present|missing)"
@@ -22,8 +24,8 @@ _INSTRUCTION = re.compile(
     "|(?:systemprompt|youarenow|assistant:|</?plan>|\\{\"(?:answer|verdict|m\\d|e\\d)\")",
     re.IGNORECASE,
 )
-_SPLIT = re.compile("[^。；！？!?;\n]{1,2000}")
-"""Sentences, cut at 2,000 characters so no single match attempt runs long."""
+_SPLIT = re.compile(f"[^{END_MARKS}\n]{{1,2000}}")
+"""Sentences (cut at the splitter's end marks and line ends), at most 2,000 characters so no single match attempt runs long."""
 
 
 def fold(text: str) -> str:

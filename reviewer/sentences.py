@@ -1,7 +1,8 @@
 """Segment stage: the plan's sentences, each with its span, section and reading role.
 
 The one sentence splitter of the package. A sentence ends at 。；！？ (with closing
-quotes) or a line end. Each sentence gets a role from ``corpus/reading/reading.yaml``:
+quotes) or a line end; chunking (:func:`sentence_ends`) and the instruction guard cut at
+the same marks. Each sentence gets a role from ``corpus/reading/reading.yaml``:
 ``title``, ``apparatus`` (document numbers, notice titles, sign-off lines), ``addressee``,
 ``wrapper`` (印发/转发 notices), ``preamble`` (the standard political opening), ``heading``
 or ``body``. Only ``body`` and ``heading`` sentences can be evidence, and ``preamble``
@@ -26,8 +27,13 @@ Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "headin
 NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})
 """Roles that are never evidence of anything."""
 
-_END = re.compile("[。；！？!?;]+[”’）」』\"')]*")
+END_MARKS = "。；！？!?;"
+"""Punctuation that ends a sentence."""
+_CLOSERS = "”’）」』\"')"
+_END = re.compile(f"[{END_MARKS}]+[{_CLOSERS}]*")
 """Sentence-ending punctuation with any closing quotes after it."""
+_ENDS = re.compile(f"{_END.pattern}|\n+")
+_ENDS_LATIN = re.compile(f"{_END.pattern}|(?<=[A-Za-z])\\.(?=[ \n])|\n+")
 
 
 class ScopeRules(BaseModel):
@@ -101,6 +107,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             cursor = line.start() + end.end()
         spans.append((cursor, line.end()))
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
+
+
+def sentence_ends(text: str, *, latin_stops: bool = False) -> list[int]:
+    """Offsets just past each sentence end in ``text``: end punctuation with its closing quotes, or a run of line breaks.
+
+    ``latin_stops`` also ends a sentence at a full stop after a Latin letter that a space or a line
+    break follows (English passages of a user's corpus documents); the plan's sentences never split there.
+    """
+    return [m.end() for m in (_ENDS_LATIN if latin_stops else _ENDS).finditer(text)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
