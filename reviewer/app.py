@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import tempfile
 import threading
@@ -16,24 +15,17 @@ import gradio as gr
 
 from .batch import expand, write_report, write_tables
 from .config import Settings, load_settings
-from .contracts import Finding, Report
+from .contracts import Report
 from .errors import ReviewerError
 from .framework import CHECK_IDS
 from .ingest import MB, PLAN_SUFFIXES, LoadError, LoadLimits
 from .models import BUNDLED_MODELS
 from .pipeline import Progress, Reviewer
-from .render import VERDICTS, WEAK, to_docx, to_json, to_markdown, verdict_label
+from .render import CSS, VERDICTS, findings_html, plan_html, quality_md, summary_html, to_docx, to_json, to_markdown
 from .resources import data_dir
 
 MAX_UPLOAD_MB = LoadLimits().max_bytes // MB
 UPLOAD_TYPES = sorted(PLAN_SUFFIXES)
-BADGE = {"present": "#c0392b", "missing": "#c0392b", "partial": "#d68910", "absent": "#1e8449", "covered": "#1e8449"}
-CSS = """
-.badge{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:0.9em}
-.finding{border:1px solid #ddd;border-radius:8px;padding:8px 12px;margin:8px 0}
-.plan{white-space:pre-wrap;line-height:1.7;max-height:600px;overflow:auto;border:1px solid #eee;padding:8px}
-.plan mark{background:#fde68a}
-"""
 
 
 class ReviewerPool:
@@ -54,75 +46,6 @@ class ReviewerPool:
                 settings = self.base.model_copy(update=load_settings(environ={}, **overrides).model_dump(include=set(overrides)))
                 self._reviewers[key] = self.factory(settings)
             return self._reviewers[key]
-
-
-def badge(f: Finding) -> str:
-    """A coloured verdict badge."""
-    colour = BADGE.get(f.verdict or "", "#7f8c8d") if f.status == "ok" else "#7f8c8d"
-    return f'<span class="badge" style="background:{colour}">{html.escape(verdict_label(f))}</span>'
-
-
-def summary_html(report: Report) -> str:
-    """The eight checks as a table with badges and confidence."""
-    rows = "".join(
-        f"<tr><td><a href='#finding-{f.check_id}'>{f.check_id} {html.escape(f.name)}</a></td><td>{badge(f)}</td>"
-        f"<td>{f'{f.confidence:.2f}' if f.status == 'ok' else '—'}</td><td>{len(f.evidence)}</td></tr>"
-        for f in report.findings
-    )
-    p = report.profile
-    return (
-        f"<h3>{html.escape(p.title)}</h3><p>{html.escape(report.summary.text)}</p>"
-        f"<table><tr><th>检查项</th><th>结论</th><th>置信度</th><th>证据</th></tr>{rows}</table>"
-    )
-
-
-def findings_html(report: Report) -> str:
-    """Each check: rationale, evidence linked to its place in the plan, clauses, suggestion."""
-    parts = []
-    for f in report.findings:
-        body = [f"<div class='finding' id='finding-{f.check_id}'><b>{f.check_id} {html.escape(f.name)}</b> {badge(f)}"]
-        body.append(f"<p>{html.escape(f.rationale or f.error or '')}</p>")
-        for n, e in enumerate(f.evidence):
-            where = html.escape(" / ".join(e.heading_path) or "正文")
-            weak = WEAK if e.weak else ""
-            body.append(f"<p>📌 <a href='#ev-{f.check_id}-{n}'>第{e.page}页 · {where}</a>：“{html.escape(e.quote)}”{weak}</p>")
-        if f.status == "ok" and not f.evidence:
-            body.append(f"<p>查找范围：按线索词和语义选出的 {len(f.searched.passages)} 个候选句；标题、印发通知不作证据</p>")
-        if f.citations:
-            cites = "；".join(f"{html.escape(c.ref)}（{html.escape(c.title)}：{html.escape(c.topic)}）" for c in f.citations)
-            body.append(f"<p>依据：{cites}</p>")
-        if f.suggestion and f.flagged:
-            body.append(f"<p>✍️ 修改建议：{html.escape(' '.join(f.suggestion.split()))}</p>")
-        body.append("</div>")
-        parts.append("".join(body))
-    return "".join(parts)
-
-
-def plan_html(report: Report) -> str:
-    """The plan text with every evidence span highlighted and anchored."""
-    text = report.text
-    spans = sorted(
-        ((e.start, e.end, f"ev-{f.check_id}-{n}", f"{f.check_id}/{e.indicator}") for f in report.findings for n, e in enumerate(f.evidence)),
-    )
-    out, pos = [], 0
-    for start, end, anchor, label in spans:
-        if start < pos:
-            out.append(f"<a id='{anchor}'></a>")
-            continue
-        out.append(html.escape(text[pos:start]))
-        out.append(f"<mark id='{anchor}' title='{label}'>{html.escape(text[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return f"<div class='plan'>{''.join(out)}</div>"
-
-
-def quality_md(report: Report) -> str:
-    """The extraction-quality report."""
-    q = report.quality
-    lines = [f"读取 {q.pages_read}/{q.pages_total} 页，中文占比 {q.cjk_share:.0%}。"]
-    lines += [f"- 第{p.number}页未采用：{p.reason}" for p in q.rejected]
-    lines += [f"- ⚠️ {w}" for w in q.warnings]
-    return "\n".join(lines)
 
 
 def downloads(report: Report, folder: Path) -> list[str]:
