@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from .batch import expand, write_report, write_tables
+from .batch import review_batch, stored_report
 from .config import Settings, load_settings
 from .contracts import Report
 from .errors import ReviewerError
@@ -21,7 +21,7 @@ from .framework import CHECK_IDS
 from .ingest import MB, PLAN_SUFFIXES, LoadError, LoadLimits
 from .models import BUNDLED_MODELS
 from .pipeline import Progress, Reviewer
-from .render import CSS, VERDICTS, findings_html, plan_html, quality_md, summary_html, to_docx, to_json, to_markdown
+from .render import CSS, findings_html, plan_html, quality_md, summary_html, to_docx, to_json, to_markdown, verdict_label
 from .resources import data_dir
 
 MAX_UPLOAD_MB = LoadLimits().max_bytes // MB
@@ -126,30 +126,31 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
 
 
 def _batch_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any, ...]]:
-    """The batch button's handler: every uploaded plan into a status line, a verdict table and the summary tables."""
+    """The batch button's handler: :func:`~reviewer.batch.review_batch` into a status line, a verdict table and the tables.
+
+    Each click reviews into a folder of its own, so its table holds only the plans uploaded with it.
+    """
 
     def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
         if not files:
             return ("请先上传一个或多个规划文件。", None, None)
-        reviewer = pool.get(_choice(backend, url, model, key))
-        out = workdir / f"batch-{int(time.time() * 1000)}"
-        out.mkdir(parents=True)
-        reports, errors = [], []
-        paths = expand([Path(f) for f in files])
-        for i, path in enumerate(paths, 1):
-            progress((i - 1) / len(paths), desc=f"{path.name}（{i}/{len(paths)}）")
-            try:
-                report = reviewer.review(path)
-            except Exception as exc:  # noqa: BLE001 - keep going, list the failure
-                errors.append(f"{path.name}：{friendly(exc)}")
-                continue
-            reports.append(report)
-            write_report(report, out / path.stem, "md")
-        tables = write_tables(reports, out)
-        rows = [[r.source] + [VERDICTS.get(f.verdict or "", f.status) for f in r.findings] for r in reports]
-        status = f"完成 {len(reports)} 份" + (f"；失败 {len(errors)} 份：" + "；".join(errors) if errors else "")
-        return (status, rows, tables or None)
+        try:
+            reviewer = pool.get(_choice(backend, url, model, key))
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            return (f"❌ {friendly(exc)}", None, None)
+
+        def on_item(i: int, n: int, path: Path) -> None:
+            progress((i - 1) / n, desc=f"{path.name}（{i}/{n}）")
+
+        result = review_batch([Path(f) for f in files], workdir / f"batch-{int(time.time() * 1000)}", reviewer, on_item=on_item)
+        reports = [r for item in result.items if item.outputs and (r := stored_report(Path(item.outputs[0])))]
+        rows = [[r.source] + [verdict_label(f) for f in r.findings] for r in reports]
+        errors = [f"{Path(item.source).name}：{item.error}" for item in result.errors]
+        incomplete = [r.source for r in reports if not r.summary.complete]
+        status = (f"完成 {len(reports)} 份" + (f"（其中 {len(incomplete)} 份审读未完成：{'、'.join(incomplete)}）" if incomplete else "")
+                  + (f"；失败 {len(errors)} 份：" + "；".join(errors) if errors else ""))
+        return (status, rows, result.tables or None)
 
     return run_batch
 

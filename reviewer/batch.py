@@ -129,8 +129,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _stored(base: Path) -> Report | None:
-    """The report written at ``base.json``, if it is there and readable."""
+def stored_report(base: Path) -> Report | None:
+    """The report written at ``base.json`` (``base`` may be that file), if it is there and readable."""
     try:
         return Report.model_validate_json(base.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValidationError, ValueError):
@@ -190,7 +190,7 @@ def _summary(outdir: Path, state: BatchState) -> list[str]:
     names: list[str] = []
     failures: list[tuple[str, str, str]] = []
     for source, entry in sorted(state.plans.items()):
-        report = None if entry.error else _stored(outdir / entry.name)
+        report = None if entry.error else stored_report(outdir / entry.name)
         if report is not None:
             reports.append(report)
             names.append(entry.name)
@@ -206,7 +206,7 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
     try:
         digest = _sha256(path)
         unchanged = digest == entry.sha256 and entry.config_key == reviewer.config_key() and not entry.error
-        if unchanged and (done := _stored(base)) is not None:
+        if unchanged and (done := stored_report(base)) is not None:
             missing = fmt != "json" and not base.with_suffix(f".{fmt}").exists()
             outputs = write_report(done, base, fmt) if missing else [str(base.with_suffix(".json"))]
             return BatchItem(source=str(path), status="skipped", outputs=outputs)
