@@ -193,12 +193,3 @@ def chunk(doc: Document, *, max_chars: int = 400, overlap_chars: int = 0) -> lis
             )
     return chunks
 
-
-def heading_path_at(text: str, offset: int) -> list[str]:
-    """The headings open at ``offset`` of ``text`` (outermost first), however chunks were merged."""
-    path: list[str] = []
-    for section in _sections(text):
-        if section.start > offset:
-            break
-        path = section.path
-    return path
