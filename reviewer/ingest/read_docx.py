@@ -98,7 +98,7 @@ class _Numbering:
         self.by_style: dict[str, tuple[str, int]] = {}
         try:
             self._read(document)
-        except Exception:  # no numbering part, or one we cannot read: the text just lacks list numbers
+        except Exception:  # noqa: BLE001 - no numbering part, or one we cannot read: the text just lacks list numbers
             self.levels.clear()
             self.by_style.clear()
 
@@ -166,7 +166,7 @@ class _Hidden:
         self.page_colour = bool(_xp(document.element, "./w:background[@w:color and not(@w:color='FFFFFF')]"))
         try:
             root = document.styles.element
-        except Exception:  # no styles part: direct formatting only
+        except Exception:  # noqa: BLE001 - no styles part: direct formatting only
             return
         self.defaults = _xp(root, "./w:docDefaults/w:rPrDefault/w:rPr")
         for style in _xp(root, "./w:style[@w:styleId]"):

@@ -104,7 +104,7 @@ def _has_images(page: DictionaryObject, depth: int = 0) -> bool:
                 return True
             if obj.get("/Subtype") == "/Form" and _has_images(obj, depth + 1):
                 return True
-    except Exception:  # a broken resource dictionary is not an image
+    except Exception:  # noqa: BLE001 - a broken resource dictionary is not an image
         return False
     return False
 
@@ -121,13 +121,13 @@ def pdf_pages(data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> 
                                  f"{limits.max_chars:,} characters")
             try:
                 page: PageObject = reader.pages[number - 1]
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a damaged page is recorded, not fatal
                 pages.append(RawPage(number, "", error=brief(exc)))
                 continue
             try:
                 text = page.extract_text() or ""
                 pages.append(RawPage(number, text, _has_images(page)))
                 chars += len(text)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - pypdf raises many types on a damaged page
                 pages.append(RawPage(number, "", _has_images(page), error=brief(exc)))
     return pages
