@@ -50,7 +50,7 @@ def compare_tab(workdir: Path, batch_files: gr.File | None = None) -> None:
     """Add the tab to the Blocks being built; ``batch_files`` is the batch tab's upload, used when nothing is uploaded here."""
     with gr.Tab("横向比较"):
         gr.Markdown(HELP)
-        files = gr.File(label="上传规划或审读报告（JSON）", file_count="multiple", file_types=UPLOAD_TYPES)
+        files = gr.File(label="上传规划或审读报告（JSON）", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="compare-files")
         go = gr.Button("开始比较", variant="primary")
         status = gr.Markdown()
         with gr.Row():
