@@ -133,6 +133,8 @@ def main() -> None:
     parser.add_argument("--set", dest="folder", type=Path, default=ROOT / "eval" / "compare")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--show", action="store_true", help="List the errors of the tuning half (never of the test half).")
+    parser.add_argument("--half", choices=["tuning", "test", "both"], default="both",
+                        help="Score only one half (tune with --half tuning, so the test figures stay unseen).")
     args = parser.parse_args()
     manifest_path = args.folder / "manifest.json"
     if not manifest_path.is_file():
@@ -140,8 +142,11 @@ def main() -> None:
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     plans = sorted(p.stem for p in (args.folder / "plans").glob("*.txt"))
     tune, test = split(plans, copied_pairs(manifest))
-    rows = {"tuning": score_half(args.folder, tune, manifest, args.show),
-            "test": score_half(args.folder, test, manifest, False)}
+    rows = {}
+    if args.half in ("tuning", "both"):
+        rows["tuning"] = score_half(args.folder, tune, manifest, args.show)
+    if args.half in ("test", "both"):
+        rows["test"] = score_half(args.folder, test, manifest, False)
     print(f"tuning half ({len(tune)}): {', '.join(tune)}")
     print(f"test half ({len(test)}): {', '.join(test)}")
     print("| half | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | mentions | taxonomy accuracy | s |")

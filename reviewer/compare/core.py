@@ -13,9 +13,9 @@ from ..contracts import Report
 from .fields import plan_fields, read_plan
 from .grounding import place_names
 from .inputs import PlanInput, gather
-from .measures import ScoreSettings, clusters, field_frequency, field_similarity, score_plans
+from .measures import ScoreSettings, clusters, field_frequency, field_similarity, near_identical, score_plans
 from .models import Comparison, PlanResult
-from .passages import PassageSettings, near_duplicates, signatures, text_similarity
+from .passages import PassageSettings, align_headings, near_duplicates, signatures, sort_pairs, text_similarity
 from .taxonomy import FieldMatcher, load_endowment_cues, load_taxonomy
 
 ProgressFn = Callable[[str, int, int], None]
@@ -80,13 +80,17 @@ def compare_plans(plans: list[PlanInput], settings: CompareSettings | None = Non
         results.append(PlanResult(name=plan.name, source=plan.source, title=plan.title, locality=plan.locality,
                                   chars=len(plan.text), from_report=plan.e3_spans is not None, fields=fields))
     names = [p.name for p in plans]
+    places = [place_names(p.locality) for p in plans]
     with timer("passages"):
-        sig = signatures(paragraphs, [place_names(p.locality) for p in plans], settings.passages)
+        sig = signatures(paragraphs, places, settings.passages)
         pairs = near_duplicates(sig, names, settings.passages)
         text = text_similarity(sig)
+        links = near_identical(names, pairs, sig.comparable, text, settings.scores)
+        pairs = sort_pairs(pairs + align_headings(links, paragraphs, [p.text for p in plans], places, sig, names,
+                                                  settings.passages), names)
     with timer("measures"):
         score_plans(results, pairs, sig.comparable, settings.scores)
-        groups = clusters(names, pairs, sig.comparable, text, settings.scores)
+        groups = clusters(names, links, text)
         comparison = Comparison(plans=results, fields=field_frequency(results), field_similarity=field_similarity(results),
                                 text_similarity=text, passages=pairs, clusters=groups)
     comparison.stage_seconds = timer.seconds

@@ -2,8 +2,9 @@
 
 Only sentences that may be evidence are read (body and headings): titles, 印发 wrappers, document
 numbers, addressee lines and the standard political preamble are skipped (:mod:`reviewer.sentences`).
-A field is grounded when its sentence, or the sentence before or after it, names a local endowment:
-by the review's E3 evidence when the plan came as a report, else (and also) by the text cues.
+A field is grounded when its sentence, or the sentence before or after it, names a local endowment
+(see :class:`_Grounder` for when a neighbour counts): by the review's E3 evidence when the plan came as
+a report, else by the text cues.
 """
 
 from __future__ import annotations
@@ -67,41 +68,60 @@ def _e3_quote(plan: PlanInput, sentences: list[Sentence]) -> str | None:
 
 
 class _Grounder:
-    """Decides, sentence by sentence, whether a plan names a local endowment there (results cached)."""
+    """Decides whether a field named in a sentence is tied to a local endowment (cue look-ups cached).
 
-    def __init__(self, plan: PlanInput, sentences: list[Sentence], cues: EndowmentCues) -> None:
+    The sentence itself may name the endowment; a neighbouring sentence may too, when it names no other
+    field (its endowment is then not someone else's) or names this one, and always for the sentence after
+    a heading (the heading introduces it).
+    """
+
+    def __init__(self, plan: PlanInput, sentences: list[Sentence], fields: list[dict[str, str]], cues: EndowmentCues) -> None:
         self.plan = plan
         self.sentences = sentences
+        self.fields = fields
         self.finder = EndowmentFinder(cues, place_names(plan.locality))
-        self._cache: dict[int, str | None] = {}
+        self._cache: dict[int, tuple[str, str] | None] = {}
 
-    def _cue(self, i: int) -> str | None:
+    def _endowment(self, i: int) -> tuple[str, str] | None:
         if i not in self._cache:
-            self._cache[i] = self.finder.find(self.sentences[i].text)
+            quote = _e3_quote(self.plan, [self.sentences[i]]) if self.plan.e3_spans else None
+            cue = None if quote else self.finder.find(self.sentences[i].text)
+            self._cache[i] = (quote, "E3 evidence") if quote else (cue, "text cues") if cue else None
         return self._cache[i]
 
-    def ground(self, i: int) -> tuple[str, str] | None:
-        """(endowment words, source) for sentence ``i`` and its neighbours, or None."""
-        near = [j for j in (i, i - 1, i + 1) if 0 <= j < len(self.sentences)]
-        if self.plan.e3_spans and (quote := _e3_quote(self.plan, [self.sentences[j] for j in near])):
-            return quote, "E3 evidence"
-        cue = next((c for j in near if (c := self._cue(j))), None)
-        return (cue, "text cues") if cue else None
+    def ground(self, i: int, field: str) -> tuple[str, str] | None:
+        """(endowment words, source) tying ``field`` in sentence ``i`` to a local endowment, or None."""
+        if found := self._endowment(i):
+            return found
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(self.sentences):
+                continue
+            introduced = j == i + 1 and self.sentences[i].role == "heading"
+            if (introduced or field in self.fields[j] or not self.fields[j]) and (found := self._endowment(j)):
+                return found
+        return None
 
 
-def plan_fields(plan: PlanInput, read: ReadPlan, matcher: FieldMatcher, cues: EndowmentCues) -> list[PlanField]:
-    """The plan's priority fields in taxonomy order, each with its mentions and whether it is grounded."""
-    grounder = _Grounder(plan, read.sentences, cues)
-    mentions: dict[str, list[FieldMention]] = {}
-    for i, s in enumerate(read.sentences):
+def _fields_by_sentence(sentences: list[Sentence], matcher: FieldMatcher) -> list[dict[str, str]]:
+    """Per sentence: field → the most specific alias that named it."""
+    result = []
+    for s in sentences:
         best: dict[str, str] = {}
         for match in matcher.find(s.text):
             if len(match.alias) > len(best.get(match.field, "")):
                 best[match.field] = match.alias
-        if not best:
-            continue
-        grounding = grounder.ground(i)
+        result.append(best)
+    return result
+
+
+def plan_fields(plan: PlanInput, read: ReadPlan, matcher: FieldMatcher, cues: EndowmentCues) -> list[PlanField]:
+    """The plan's priority fields in taxonomy order, each with its mentions and whether it is grounded."""
+    by_sentence = _fields_by_sentence(read.sentences, matcher)
+    grounder = _Grounder(plan, read.sentences, by_sentence, cues)
+    mentions: dict[str, list[FieldMention]] = {}
+    for i, (s, best) in enumerate(zip(read.sentences, by_sentence)):
         for field, alias in best.items():
+            grounding = grounder.ground(i, field)
             mentions.setdefault(field, []).append(FieldMention(
                 field=field, alias=alias, quote=s.text, start=s.start, end=s.end, heading_path=s.heading_path,
                 paragraph=paragraph_of(read.paragraphs, s.start), grounded=grounding is not None,

@@ -33,6 +33,9 @@ class EndowmentFinder:
         self._resources = _any(cues.resources)
         self._suffix = _any(cues.suffixes)
         self._landmark = _any(cues.landmarks)
+        self._quantity = re.compile(f"[0-9０-９][0-9０-９.．]*(?:{_any(cues.units).pattern})")
+        self._qualified = _any(cues.qualified)
+        self._vague = _any(cues.vague)
 
     def find(self, sentence: str) -> str | None:
         """The endowment the sentence names (the cue and its context), or None."""
@@ -55,8 +58,20 @@ class EndowmentFinder:
                 return clause[anchor.start(): anchor.end() + rest.index(place) + len(place)]
             if (named := self._named(rest, self._suffix)) is not None:
                 return clause[anchor.start(): anchor.end() + named]
+            if (end := self._specific(rest)) is not None:
+                return clause[anchor.start(): anchor.end() + end]
         if (named := self._named(clause, self._landmark)) is not None:
             return clause[max(0, named - 8): named]
+        return None
+
+    def _specific(self, rest: str) -> int | None:
+        """End offset of a quantity (22万亩) or a qualified endowment (磷源优势) right after an anchor, else None."""
+        if m := self._quantity.search(rest):
+            return m.end()
+        for m in self._qualified.finditer(rest):
+            qualifier = self._vague.sub("", rest[: m.start()])
+            if len(qualifier) >= 2 and _is_cjk(qualifier):
+                return m.end()
         return None
 
     def _named(self, text: str, suffixes: re.Pattern[str]) -> int | None:

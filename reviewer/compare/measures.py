@@ -71,7 +71,7 @@ def score_plans(plans: list[PlanResult], pairs: Sequence[PassagePair], comparabl
 
 def _copied_paragraphs(pairs: Sequence[PassagePair]) -> dict[str, set[int]]:
     copied: dict[str, set[int]] = defaultdict(set)
-    for p in pairs:
+    for p in (p for p in pairs if p.kind == "body"):
         copied[p.a].add(p.para_a)
         copied[p.b].add(p.para_b)
     return copied
@@ -104,13 +104,26 @@ def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSett
     return reasons
 
 
-def clusters(names: Sequence[str], pairs: Sequence[PassagePair], comparable: Sequence[int],
-             text: Sequence[Sequence[float]], settings: ScoreSettings) -> list[Cluster]:
-    """Groups of plans linked by near-identity (copied paragraphs or text similarity), largest first."""
+def near_identical(names: Sequence[str], pairs: Sequence[PassagePair], comparable: Sequence[int],
+                   text: Sequence[Sequence[float]], settings: ScoreSettings) -> list[tuple[int, int]]:
+    """Pairs of plans (by index) that are near-identical: many copied paragraphs, or very similar texts."""
     index = {name: i for i, name in enumerate(names)}
-    shared: dict[tuple[int, int], set[tuple[int, int]]] = defaultdict(set)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
     for p in pairs:
-        shared[(index[p.a], index[p.b])].add((p.para_a, p.para_b))
+        if p.kind == "body":
+            shared[(index[p.a], index[p.b])] += 1
+    links = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            smaller = min(comparable[i], comparable[j])
+            copied = shared.get((i, j), 0) / smaller if smaller else 0.0
+            if copied >= settings.cluster_copied or text[i][j] >= settings.cluster_text:
+                links.append((i, j))
+    return links
+
+
+def clusters(names: Sequence[str], links: Sequence[tuple[int, int]], text: Sequence[Sequence[float]]) -> list[Cluster]:
+    """Groups of plans joined by near-identical links, largest first."""
     parent = list(range(len(names)))
 
     def root(i: int) -> int:
@@ -119,14 +132,8 @@ def clusters(names: Sequence[str], pairs: Sequence[PassagePair], comparable: Seq
             i = parent[i]
         return i
 
-    links: list[tuple[int, int]] = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            smaller = min(comparable[i], comparable[j])
-            copied = len(shared.get((i, j), ())) / smaller if smaller else 0.0
-            if copied >= settings.cluster_copied or text[i][j] >= settings.cluster_text:
-                links.append((i, j))
-                parent[root(i)] = root(j)
+    for i, j in links:
+        parent[root(i)] = root(j)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(names)):
         groups[root(i)].append(i)

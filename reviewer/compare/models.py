@@ -95,6 +95,8 @@ class PassagePair(BaseModel):
     text_b: str
     start_a: int
     start_b: int
+    kind: Literal["body", "heading"] = "body"
+    """``heading``: a title or heading line aligned inside two near-identical plans (too short to judge alone)."""
 
 
 class Cluster(BaseModel):

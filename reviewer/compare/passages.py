@@ -4,7 +4,8 @@ Before shingling, each paragraph is masked so that a copy with its place names a
 matches: the plan's own place names (from its title) and administrative-level characters become □,
 digits and Chinese numerals become #, punctuation and spaces go. LSH proposes candidate pairs; each is
 kept only when the exact Jaccard similarity of the two shingle sets reaches the threshold, and each
-paragraph is paired at most once per other plan (best first).
+paragraph is paired at most once per other plan (best first). Titles and headings are too short to be
+judged alone ("一、总体要求" is in every plan); they are paired only inside two near-identical plans.
 """
 
 from __future__ import annotations
@@ -30,10 +31,13 @@ class PassageSettings(BaseModel):
     min_chars: int = 24
     """Masked characters a paragraph needs to be compared (headings and short lines are not)."""
     num_perm: int = 128
-    lsh_threshold: float = 0.35
+    lsh_threshold: float = 0.45
     """Estimated Jaccard at which LSH proposes a pair (below ``threshold``, so few true pairs are missed)."""
-    threshold: float = 0.5
+    threshold: float = 0.6
     """Exact Jaccard of the shingle sets at which two paragraphs count as near-duplicates."""
+    short_shingle: int = 2
+    short_threshold: float = 0.6
+    """Titles and headings of two near-identical plans are paired at this Jaccard of their masked bigrams."""
 
 
 _ADMIN_CHARS = "省市县区州旗盟镇乡村"
@@ -144,5 +148,35 @@ def _one_to_one(scored: list[tuple[float, int, int]], units: list[Unit], names: 
         pairs.append(PassagePair(a=names[a.plan], para_a=a.paragraph.number, b=names[b.plan], para_b=b.paragraph.number,
                                  similarity=round(similarity, 3), text_a=a.paragraph.body, text_b=b.paragraph.body,
                                  start_a=a.paragraph.start, start_b=b.paragraph.start))
+    return pairs
+
+
+def sort_pairs(pairs: list[PassagePair], names: Sequence[str]) -> list[PassagePair]:
+    """Pairs in plan order, then paragraph order."""
     order = {name: k for k, name in enumerate(names)}
-    return sorted(pairs, key=lambda p: (order[p.a], order[p.b], p.para_a))
+    return sorted(pairs, key=lambda p: (order[p.a], order[p.b], p.para_a, p.para_b))
+
+
+def align_headings(linked: Sequence[tuple[int, int]], paragraphs: Sequence[list[Paragraph]], texts: Sequence[str],
+                   places: Sequence[Sequence[str]], sig: Signatures, names: Sequence[str],
+                   settings: PassageSettings) -> list[PassagePair]:
+    """Pair the short lines (titles, headings) of each near-identical pair of plans, best first, one to one."""
+    compared = {(u.plan, u.paragraph.number) for u in sig.units}
+    short = [[(p, shingles(m, settings.short_shingle)) for p in plan_paragraphs
+              if (i, p.number) not in compared and len(m := mask(texts[i][p.start:p.end], places[i])) >= 2]
+             for i, plan_paragraphs in enumerate(paragraphs)]
+    pairs: list[PassagePair] = []
+    for i, j in linked:
+        scored = sorted(((_jaccard(sa, sb), abs(pa.number / len(paragraphs[i]) - pb.number / len(paragraphs[j])), pa, pb)
+                         for pa, sa in short[i] for pb, sb in short[j]), key=lambda s: (-s[0], s[1], s[2].number))
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for similarity, _, pa, pb in scored:
+            if similarity < settings.short_threshold or pa.number in used_a or pb.number in used_b:
+                continue
+            used_a.add(pa.number)
+            used_b.add(pb.number)
+            pairs.append(PassagePair(a=names[i], para_a=pa.number, b=names[j], para_b=pb.number, similarity=round(similarity, 3),
+                                     text_a=texts[i][pa.start:pa.end], text_b=texts[j][pb.start:pb.end],
+                                     start_a=pa.start, start_b=pb.start, kind="heading"))
+    return pairs

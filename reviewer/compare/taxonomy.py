@@ -69,6 +69,9 @@ class EndowmentCues(BaseModel):
     anchors: list[str]
     resources: list[str]
     suffixes: list[str]
+    units: list[str]
+    qualified: list[str]
+    vague: list[str]
     landmarks: list[str]
     function_chars: str
     generic: list[str]
