@@ -105,6 +105,7 @@ def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: b
     names = {f.name: f.id for f in matcher.taxonomy.fields}
     mentions = [m for m in manifest.get("field_mentions", []) if plan_id(m["plan"]) in keep]
     right = [m for m in mentions if matcher.best(m["quote"]) == names.get(m["field"], m["field"])]
+    field_agree, field_total = _field_grounding(result, manifest, plans)
     if show:
         _show(gold - found, found - gold, [m for m in mentions if m not in right], matcher, scored)
     return {
@@ -114,7 +115,20 @@ def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: b
         "recall": round(len(hits) / len(gold), 3) if gold else None,
         "spearman": round(float(rho), 3), "grounding_plans": len(scored),
         "mentions": len(mentions), "taxonomy_accuracy": round(len(right) / len(mentions), 3) if mentions else None,
+        "fields_labelled": field_total, "field_grounding_accuracy": round(field_agree / field_total, 3) if field_total else None,
     }
+
+
+def _field_grounding(result: Comparison, manifest: dict[str, Any], plans: list[str]) -> tuple[int, int]:
+    """(agreeing, labelled): labelled plan fields whose grounded flag the comparison gets right (a missed field is wrong)."""
+    records = {plan_id(r.get("id", "")): r for r in _records(manifest.get("plans"))}
+    agree = total = 0
+    for name in plans:
+        found = {f.field: f.grounded for f in result.plan(name).fields}
+        for label in records.get(name, {}).get("fields", []):
+            total += 1
+            agree += found.get(label["field"]) == bool(label["grounded"])
+    return agree, total
 
 
 def _show(missed: set[Pair], wrong: set[Pair], bad: list[dict[str, Any]], matcher: FieldMatcher,
@@ -149,11 +163,13 @@ def main() -> None:
         rows["test"] = score_half(args.folder, test, manifest, False)
     print(f"tuning half ({len(tune)}): {', '.join(tune)}")
     print(f"test half ({len(test)}): {', '.join(test)}")
-    print("| half | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | mentions | taxonomy accuracy | s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| half | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | "
+          "field grounded right | mentions | taxonomy accuracy | s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for half, r in rows.items():
         print(f"| {half} | {r['plans']} | {r['pairs_gold']} / {r['pairs_found']} | {r['precision']} | {r['recall']} | "
-              f"{r['spearman']} | {r['mentions']} | {r['taxonomy_accuracy']} | {r['seconds']} |")
+              f"{r['spearman']} | {r['field_grounding_accuracy']} of {r['fields_labelled']} | {r['mentions']} | "
+              f"{r['taxonomy_accuracy']} | {r['seconds']} |")
     if args.json:
         args.json.write_text(json.dumps({"tuning_plans": tune, "test_plans": test, **rows}, ensure_ascii=False, indent=1),
                              encoding="utf-8")

@@ -72,6 +72,9 @@ def test_mask_hides_places_and_numbers():
 def test_copied_pair_is_found_despite_swapped_place_numbers_and_order(comparison):
     pairs = {(p.a, p.para_a, p.b, p.para_b) for p in comparison.passages if {p.a, p.b} == {"qinglan", "yunxi"}}
     assert ("qinglan", 4, "yunxi", 3) in pairs and ("qinglan", 3, "yunxi", 4) in pairs
+    titles = [p for p in comparison.passages if p.kind == "heading" and p.para_a == 1]
+    # titles are paired only inside near-identical plans (the two hot-list plans share most paragraphs too)
+    assert sorted((p.a, p.b, p.para_b) for p in titles) == [("jiashi", "yishi", 1), ("qinglan", "yunxi", 1)]
     assert not [p for p in comparison.passages if "bingxian" in (p.a, p.b)]
     assert ["qinglan", "yunxi"] in [c.plans for c in comparison.clusters]
     assert comparison.plan("yunxi").copied_share == 1.0
