@@ -60,10 +60,10 @@ def write_plans(folder: Path) -> Path:
     return folder
 
 
-def e3_report(name: str, text: str, quote: str) -> Report:
+def e3_report(name: str, text: str, quote: str, score: float | None = None) -> Report:
     """A review report of ``text`` whose E3 finding quotes ``quote`` as the local endowment (E3a)."""
     start = text.index(quote)
-    evidence = Evidence(indicator="E3a", quote=quote, start=start, end=start + len(quote), page=1)
+    evidence = Evidence(indicator="E3a", quote=quote, start=start, end=start + len(quote), page=1, score=score)
     finding = Finding(check_id="E3", name="资源特色互嵌", kind="embedding", verdict="partial", evidence=[evidence])
     title = text.splitlines()[0]
     return Report(source=f"{name}.txt", chars=len(text), text=text, profile=PlanProfile(title=title, locality=title[:3]),

@@ -117,6 +117,19 @@ def test_a_report_is_used_instead_of_its_plan_and_its_e3_grounds(tmp_path):
     assert ai.grounded and ai.mentions[0].source == "E3 evidence"
 
 
+def test_an_unsure_e3_quote_does_not_ground():
+    texts = plan_texts()
+    report = e3_report("jiashi", texts["jiashi"], "把人工智能作为头号工程", score=0.3)
+    result = compare([report, e3_report("yishi", texts["yishi"], "把人工智能作为头号工程", score=0.9)])
+    assert result.plan("jiashi").grounding == 0.0 and result.plan("yishi").grounding > 0.0
+
+
+def test_warning_needs_common_fields_and_no_grounding(comparison):
+    warned = {p.name for p in comparison.plans if p.warning}
+    assert "yishi" in warned and not warned & {"yunxi", "qinglan", "bingxian"}
+    assert any("同质化布局" in r for r in comparison.plan("yishi").reasons)
+
+
 def test_unreadable_inputs_are_listed_not_raised(tmp_path):
     folder = write_plans(tmp_path / "plans")
     (folder / "empty.txt").write_text("  ", encoding="utf-8")

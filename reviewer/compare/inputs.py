@@ -44,7 +44,8 @@ class Inputs(BaseModel):
 
 def from_report(report: Report, name: str) -> PlanInput:
     """A plan as an earlier review reported it: its text, title, place and E3 evidence."""
-    evidence = [e for f in report.findings if f.check_id == "E3" for e in f.evidence if e.indicator == E3_LOCAL]
+    # a quote the model was unsure of is not trusted (a blind reader accepted such quotes far less often)
+    evidence = [e for f in report.findings if f.check_id == "E3" for e in f.evidence if e.indicator == E3_LOCAL and not e.weak]
     return PlanInput(name=name, source=report.source, text=report.text, title=report.profile.title,
                      locality=report.profile.locality, e3_spans=[(e.start, e.end) for e in evidence])
 

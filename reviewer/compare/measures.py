@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -15,9 +16,11 @@ class ScoreSettings(BaseModel):
 
     shared: float = 0.5
     """A field named by at least this share of the other plans is "common"."""
-    warn_homogeneity: float = 0.5
+    warn_homogeneity: float | None = None
+    """Flag a plan whose homogeneity is at least this (None: the batch's median, since how common fields are
+    depends on the batch) …"""
     warn_grounding: float = 0.34
-    """Flag a plan with homogeneity at least ``warn_homogeneity`` and grounding below ``warn_grounding``."""
+    """… and whose grounding is below this."""
     cluster_copied: float = 0.5
     """Two plans are near-identical when this share of the smaller one's comparable paragraphs are copies…"""
     cluster_text: float = 0.6
@@ -64,9 +67,12 @@ def score_plans(plans: list[PlanResult], pairs: Sequence[PassagePair], comparabl
         plan.homogeneity = round(sum(shares) / len(shares), 3) if shares else 0.0
         plan.grounding = round(sum(f.grounded for f in plan.fields) / len(plan.fields), 3) if plan.fields else 0.0
         plan.copied_share = round(len(copied[plan.name]) / n_comparable, 3) if n_comparable else 0.0
-        plan.warning = bool(plan.fields) and plan.homogeneity >= settings.warn_homogeneity \
-            and plan.grounding < settings.warn_grounding
-        plan.reasons = _reasons(plan, pairs, settings)
+    with_fields = [p.homogeneity for p in plans if p.fields]
+    bar = settings.warn_homogeneity if settings.warn_homogeneity is not None else \
+        statistics.median(with_fields) if with_fields else 1.0
+    for plan in plans:
+        plan.warning = bool(plan.fields) and plan.homogeneity >= bar and plan.grounding < settings.warn_grounding
+        plan.reasons = _reasons(plan, pairs, settings, bar)
 
 
 def _copied_paragraphs(pairs: Sequence[PassagePair]) -> dict[str, set[int]]:
@@ -81,7 +87,7 @@ def _names(fields: Sequence[str], limit: int = 6) -> str:
     return "、".join(fields[:limit]) + (f"等 {len(fields)} 个" if len(fields) > limit else "")
 
 
-def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSettings) -> list[str]:
+def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSettings, bar: float) -> list[str]:
     """The scores in words: which fields are common, which are grounded, where text is copied."""
     if not plan.fields:
         return ["未识别出分类表中的重点领域，无法评价同质化与本地化程度。"]
@@ -89,7 +95,7 @@ def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSett
     grounded = [f.name for f in plan.fields if f.grounded]
     alone = [f.name for f in plan.fields if not f.grounded]
     reasons = [f"识别出 {len(plan.fields)} 个重点领域，其中 {len(common)} 个在本批一半以上的其他规划中也出现"
-               + (f"（{_names(common)}）" if common else "") + f"；同质化得分 {plan.homogeneity:.2f}。"]
+               + (f"（{_names(common)}）" if common else "") + f"；同质化得分 {plan.homogeneity:.2f}（警示线 {bar:.2f}）。"]
     if grounded:
         reasons.append(f"{len(grounded)} 个领域与规划点名的本地禀赋相连（{_names(grounded)}）；本地化得分 {plan.grounding:.2f}。")
     else:
