@@ -21,3 +21,4 @@ def test_wheel_contains_prompts_corpus_and_samples(tmp_path):
     assert "reviewer/corpus/framework/framework.yaml" in names
     assert "reviewer/corpus/central/gwr-2024.yaml" in names
     assert "reviewer/resources.py" in names
+    assert "reviewer/compare/core.py" in names and "reviewer/corpus/compare/endowment.yaml" in names
