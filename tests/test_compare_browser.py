@@ -1,13 +1,19 @@
 """The 横向比较 tab in a real headless Chromium (Debian's chromium, driven by Playwright): the heatmap is shown."""
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from compare_fixtures import write_plans
-from test_browser import ARTIFACTS, CHROMIUM, FLAGS
 
 from reviewer import load_settings
 from reviewer.app import CSS, build_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
