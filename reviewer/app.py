@@ -14,6 +14,7 @@ from typing import Any
 import gradio as gr
 
 from .batch import review_batch, stored_report
+from .compare.page import compare_tab
 from .config import Settings, load_settings
 from .contracts import Report
 from .errors import ReviewerError
@@ -190,6 +191,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             batch_status = gr.Markdown()
             batch_table = gr.Dataframe(headers=["文件", *CHECK_IDS], interactive=False)
             batch_out = gr.File(label="下载汇总表（CSV、XLSX）", file_count="multiple")
+        compare_tab(workdir, batch_files)
         with gr.Tab("设置"):
             backend = gr.Radio(backends, value=default_backend, label="模型后端（仅对本会话有效）")
             url = gr.Textbox(label="OpenAI 兼容接口地址（backend=openai）", value=settings.base_url or "")

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import click
 
+from .compare.command import compare_command
 from .config import SettingsError, load_settings
 from .contracts import Report
 from .embeddings import embedding_status
@@ -337,3 +338,6 @@ def serve(host: str, port: int, **flags: Any) -> None:
     except SettingsError as exc:
         _fail(str(exc))
     run_server(host=host, port=port, settings=settings)
+
+
+main.add_command(compare_command)

@@ -22,3 +22,4 @@ def test_wheel_contains_prompts_corpus_and_samples(tmp_path):
     assert "reviewer/corpus/central/gwr-2024.yaml" in names
     assert "reviewer/resources.py" in names
     assert "reviewer/ingest/__init__.py" in names and "reviewer/ingest/read_pdf.py" in names  # subpackages listed in pyproject
+    assert "reviewer/compare/core.py" in names and "reviewer/corpus/compare/endowment.yaml" in names

@@ -1,0 +1,63 @@
+"""The page's "横向比较" tab: compare uploaded plans or the reports of an earlier batch run."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from ..ingest import PLAN_SUFFIXES
+from .core import compare
+from .outputs import report_html, summary_line, write_outputs
+
+UPLOAD_TYPES = sorted(PLAN_SUFFIXES | {".json"})
+HELP = """上传多份规划（PDF、Word、TXT、Markdown、HTML），或批量审读生成的报告（JSON，可直接复用审读结果、不再重复审读）。
+未上传时使用“批量”页已上传的规划。比较各规划的重点领域、与本地禀赋的关联，以及替换地名和数字后仍近似的段落。"""
+
+
+def compare_handler(workdir: Path) -> Callable[..., tuple[Any, ...]]:
+    """The compare button's handler: files → status, report HTML, heatmap, bar chart and downloads."""
+
+    def run_compare(files: list[str] | None, batch_files: list[str] | None,
+                    progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
+        chosen = files or batch_files or []
+        if len(chosen) < 2:
+            return ("请上传至少两份规划或审读报告（JSON）。", "", None, None, None)
+
+        def on_progress(stage: str, done: int, total: int) -> None:
+            progress(done / total, desc=f"读取第 {done}/{total} 份")
+
+        try:
+            comparison = compare([Path(f) for f in chosen], progress=on_progress)
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            return (f"❌ 比较未能完成（{type(exc).__name__}）：{exc}", "", None, None, None)
+        if len(comparison.plans) < 2:
+            why = "；".join(comparison.problems) or "可读的规划不足两份"
+            return (f"❌ 至少需要两份可读的规划：{why}", "", None, None, None)
+        out = workdir / f"compare-{int(time.time() * 1000)}"
+        written = write_outputs(comparison, out)
+        skipped = f"（未能读取：{'；'.join(comparison.problems)}）" if comparison.problems else ""
+        return (f"✅ {summary_line(comparison)}{skipped}", report_html(comparison), str(out / "heatmap.png"),
+                str(out / "fields.png"), [str(p) for p in written])
+
+    return run_compare
+
+
+def compare_tab(workdir: Path, batch_files: gr.File | None = None) -> None:
+    """Add the tab to the Blocks being built; ``batch_files`` is the batch tab's upload, used when nothing is uploaded here."""
+    with gr.Tab("横向比较"):
+        gr.Markdown(HELP)
+        files = gr.File(label="上传规划或审读报告（JSON）", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="compare-files")
+        go = gr.Button("开始比较", variant="primary")
+        status = gr.Markdown()
+        with gr.Row():
+            heat = gr.Image(label="两两相似度", type="filepath", elem_id="compare-heatmap")
+            bars = gr.Image(label="重点领域出现频率", type="filepath", elem_id="compare-fields")
+        report = gr.HTML()
+        downloads = gr.File(label="下载（JSON、HTML、XLSX、PNG）", file_count="multiple")
+    inputs = [files, batch_files if batch_files is not None else gr.State(None)]
+    go.click(compare_handler(workdir), inputs, [status, report, heat, bars, downloads], api_name="run_compare",
+             concurrency_limit=1, concurrency_id="compare")
