@@ -16,12 +16,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from .contracts import DocumentScope, Evidence, Finding, Summary, Verdict
 from .framework import Check, Rule
-from .resources import data_dir
+from .resources import data_dir, parse_yaml
 
 MAX_EVIDENCE = 3
 """Quotes shown per indicator, at most."""
@@ -59,7 +58,7 @@ class Thresholds(BaseModel):
 
 @lru_cache(maxsize=4)
 def _calibration(path: Path) -> dict[str, object]:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return parse_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def load_thresholds(model: str, path: Path | None = None) -> Thresholds:

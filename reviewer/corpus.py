@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import ReviewerError
 from .framework import CITABLE_IDS
 from .ingest import PLAN_SUFFIXES
-from .resources import data_dir
+from .resources import data_dir, parse_yaml
 
 Kind = Literal["framework", "central", "plan"]
 
@@ -103,7 +103,7 @@ class Digest(BaseModel):
 def read_digest(path: Path) -> Digest:
     """Parse and check one digest file."""
     try:
-        digest = Digest.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        digest = Digest.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
     except (yaml.YAMLError, ValueError, OSError) as exc:
         raise CorpusError(f"{path}: {exc}") from exc
     ids = [c.id for c in digest.clauses]

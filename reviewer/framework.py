@@ -15,10 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .resources import data_dir
+from .resources import data_dir, parse_yaml
 
 CheckKind = Literal["misconception", "embedding"]
 MisconceptionVerdict = Literal["present", "absent"]
@@ -154,7 +153,7 @@ class Framework(BaseModel):
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Framework:
     raw = path.read_bytes()
-    data = yaml.safe_load(raw.decode("utf-8"))
+    data = parse_yaml(raw.decode("utf-8"))
     framework = Framework(checks=data["checks"], sha256=hashlib.sha256(raw).hexdigest()[:16])
     if tuple(c.id for c in framework.checks) != CHECK_IDS:
         raise ValueError(f"{path}: the checks must be {', '.join(CHECK_IDS)} in that order")

@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
 from .errors import ReviewerError
-from .resources import data_dir
+from .resources import data_dir, parse_yaml
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
 
@@ -66,7 +66,7 @@ def load_prompt(name: str, folder: Path | None = None) -> PromptTemplate:
     """Load ``<folder>/<name>.yaml`` (default folder: the project's ``prompts/``)."""
     path = (folder or data_dir("prompts")) / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
         return PromptTemplate.model_validate(data)
     except FileNotFoundError:
         raise PromptError(f"prompt file {path} not found") from None

@@ -16,12 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .ingest.headings import heading_rank, heading_title
 from .ingest.textquality import SPACES
-from .resources import data_dir
+from .resources import data_dir, parse_yaml
 
 Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "heading", "body"]
 NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})
@@ -72,7 +71,7 @@ class ReadingRules(BaseModel):
 
 @lru_cache(maxsize=4)
 def _load_rules(path: Path) -> ReadingRules:
-    return ReadingRules.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return ReadingRules.model_validate(parse_yaml(path.read_text(encoding="utf-8")))
 
 
 def load_reading_rules(path: Path | None = None) -> ReadingRules:

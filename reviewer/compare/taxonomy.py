@@ -11,10 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from ..resources import data_dir
+from ..resources import data_dir, parse_yaml
 
 
 class TaxonomyField(BaseModel):
@@ -79,7 +78,7 @@ class EndowmentCues(BaseModel):
 
 
 def _read(path: Path) -> object:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return parse_yaml(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4)
