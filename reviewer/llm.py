@@ -196,6 +196,8 @@ class OpenAIChat(_OpenAIStyleChat):
     base_url: str
     api_key: SecretStr | None = None
     timeout_s: float = 300.0
+    max_retries: int = 1
+    """Retries (with the client's backoff) on connection errors, 408/409/429 and 5xx, all within ``timeout_s``."""
     _client: Any = PrivateAttr(default=None)
 
     @property
@@ -212,7 +214,8 @@ class OpenAIChat(_OpenAIStyleChat):
 
         if self._client is None:
             key = self.api_key.get_secret_value() if self.api_key else "not-needed"
-            self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s, max_retries=1)
+            self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s,
+                                         max_retries=self.max_retries)
         client = self._client
         # one deadline for the whole call, retry included: a socket timeout alone restarts with every byte
         left = time_left()
@@ -355,6 +358,7 @@ def make_chat(settings: Settings) -> BaseChatModel:
             base_url=settings.base_url,
             api_key=settings.api_key,
             timeout_s=settings.timeout_s,
+            max_retries=settings.max_retries,
             **common,
         )
     spec = get_spec(settings.model)

@@ -159,3 +159,16 @@ def test_an_api_key_echoed_in_an_error_body_is_redacted(compat_server):
     with pytest.raises(LLMError) as caught:
         chat.invoke("你好")
     assert "sk-secret-123456" not in str(caught.value) and "***" in str(caught.value)
+
+
+@pytest.mark.parametrize("retries", [0, 2])
+def test_busy_endpoints_are_retried_max_retries_times(compat_server, retries):
+    url, handler = compat_server
+    handler.replies += [(503, {"error": {"message": "busy"}}), (429, {"error": {"message": "slow down"}}), "是"]
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="m", max_retries=retries))
+    if retries:
+        assert chat.invoke("你好").content == "是" and len(handler.requests) == 3
+    else:
+        with pytest.raises(LLMError, match="503"):
+            chat.invoke("你好")
+        assert len(handler.requests) == 1
