@@ -117,10 +117,14 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
             report = reviewer.review(source, name=name, progress=on_progress)
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
             return (f"❌ {friendly(exc)}", "", "", "", "", None)
-        files = downloads(report, workdir / hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:10])
         done = f"用时 {report.run.seconds:.0f} 秒（{report.run.backend}/{report.run.model}）"
         status = (f"✅ 审读完成，{done}" if report.summary.complete
                   else f"⚠️ 审读未完成：{'、'.join(report.summary.failed)} 未能判断，{done}；见各项说明")
+        try:
+            files = downloads(report, workdir / hashlib.sha1(f"{name}{time.time()}".encode()).hexdigest()[:10])
+        except OSError as exc:  # the review is shown all the same; only the download files are missing
+            files = None
+            status += f"。⚠️ 报告文件未能写出（{exc.strerror or exc}），请检查临时目录的空间和权限；审读结果见下"
         return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
 
     return run_review

@@ -120,6 +120,17 @@ def test_an_unwritable_home_is_a_message_on_the_page(tmp_path):
     assert summary == ""
 
 
+def test_a_review_whose_files_cannot_be_written_is_still_shown(tmp_path):
+    from reviewer.app import ReviewerPool, _review_handler
+
+    (tmp_path / "a-file").write_text("")
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path / "home")
+    run_review = _review_handler(ReviewerPool(settings), tmp_path / "a-file" / "work")  # a folder under a file
+    status, summary, findings, plan, _, files = run_review(None, PLAN_TEXT, "fake", "", "", "", progress=_quiet)
+    assert status.startswith("✅") and "报告文件未能写出" in status
+    assert summary and findings and plan and files is None
+
+
 def _timed_review(run_review, path):
     started = time.perf_counter()
     status, *_ = run_review(str(path), "", "fake", "", "", "", progress=_quiet)
