@@ -164,7 +164,7 @@ def test_the_page_offers_the_fake_backend_only_when_started_with_it(tmp_path):
 
     def offered(backend):
         app = build_app(load_settings(environ={}, backend=backend, embedding="fake", home=tmp_path))
-        radio = next(b for b in app.blocks.values() if isinstance(b, gr.Radio))
+        radio = next(b for b in app.blocks.values() if isinstance(b, gr.Radio) and str(b.label).startswith("模型后端"))
         return [c[1] if isinstance(c, tuple) else c for c in radio.choices]
 
     assert "fake" not in offered("local") and "openai" in offered("local")
