@@ -23,6 +23,8 @@ from .pipeline import Progress as ReviewEvent
 
 STAGES = {"load": "reading", "retrieve": "choosing candidate sentences", "judge": "judging", "review": "reviewing"}
 """Each pipeline stage in the display's words."""
+NAME_CHARS = 28
+"""A plan's name is cut to this, so the bars keep their room on an 80-column terminal."""
 
 
 class ProgressDisplay:
@@ -53,10 +55,13 @@ class ProgressDisplay:
 
     def on_item(self, i: int, n: int, name: object) -> None:
         """A batch or an evaluation starts its ``i``-th of ``n`` plans (``name``: a path or an example id)."""
-        if self._plans is None:
+        if self._plans is None:  # the batch's bar goes above the plan's
+            self._bars.remove_task(self._plan)
             self._plans = self._bars.add_task("plans", total=n)
+            self._plan = self._bars.add_task("", total=None)
         self._bars.update(self._plans, completed=i - 1, total=n, description=f"plans ({i}/{n})")
-        self._name = f"{getattr(name, 'name', name)}: "
+        label = str(getattr(name, "name", name))
+        self._name = f"{label if len(label) <= NAME_CHARS else label[:NAME_CHARS - 1] + '…'}: "
         self._bars.reset(self._plan, total=None, description=f"{self._name}{STAGES['review']}")
 
     def __call__(self, event: ReviewEvent) -> None:
