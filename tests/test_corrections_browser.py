@@ -52,20 +52,24 @@ def _correct_in_chromium(url, plan):
         page.locator("#correct-M1-action input[value=accepted]").wait_for(state="attached", timeout=10_000)
         page.get_by_role("button", name="保存复核").click()
         page.locator("#corrections-status").get_by_text("已保存复核").wait_for(timeout=30_000)
+        link = page.locator("#corrections-file a[download='corrections.jsonl']")  # offered for download
+        link.wait_for(timeout=10_000)
+        downloaded = page.request.get(link.get_attribute("href")).text()
         count = page.locator("#corrections-count").inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "corrections_page.png"), full_page=True)
         browser.close()
-    return count
+    return count, downloaded
 
 
 def test_review_dismiss_correct_save_and_evaluate_in_chromium(served, sample_plan, tmp_path):
     if not os.path.exists(CHROMIUM):
         pytest.fail("Debian's chromium is not installed: scripts/test.sh installs it (apt-get install chromium)")
     url, home = served
-    count = _correct_in_chromium(url, sample_plan)
-    assert "1" in count
+    count, downloaded = _correct_in_chromium(url, sample_plan)
+    assert "**" not in count and "复核样本：1 份" in count.replace("\n", "")
     path = corrections_path(home)
+    assert downloaded == path.read_text(encoding="utf-8")
     (example,) = read_dataset(path)
     assert set(example.labels) == set(LABELS) and all(example.labels[k] in CLASSES[k] for k in LABELS)
     assert example.labels["M2"] == "absent" and example.labels["E1"] == "partial" and example.evidence["E1"] == [QUOTE]
