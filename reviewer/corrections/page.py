@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from pydantic import ValidationError
 
 from ..contracts import Report
 from ..errors import ReviewerError
@@ -77,7 +78,10 @@ def save_handler(home: Path, workdir: Path) -> Callable[..., tuple[str, str, str
             return ("请先完成一次审读，再复核其结论。", _count_md(home), _download(home, workdir))
         try:
             example = save_corrections(report, decisions_from(list(values)), home)
-        except (ReviewerError, ValueError) as exc:
+        except ValidationError as exc:  # a decision that does not fit its action: its own words, not pydantic's
+            why = "；".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+            return (f"❌ 未保存：{why}", _count_md(home), _download(home, workdir))
+        except ReviewerError as exc:
             return (f"❌ 未保存：{exc}", _count_md(home), _download(home, workdir))
         changed = sum(1 for d in example.decisions.values() if d.action != "accepted")
         return (f"✅ 已保存复核（{example.id}，驳回或更正 {changed} 项）", _count_md(home), _download(home, workdir))
