@@ -17,6 +17,7 @@ from .batch import review_batch, stored_report
 from .compare.page import compare_tab
 from .config import Settings, load_settings
 from .contracts import Report
+from .corrections.page import corrections_section
 from .errors import ReviewerError
 from .framework import CHECK_IDS
 from .ingest import MB, PLAN_SUFFIXES, LoadError, LoadLimits
@@ -116,7 +117,7 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
 
             report = reviewer.review(source, name=name, progress=on_progress)
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-            return (f"❌ {friendly(exc)}", "", "", "", "", None)
+            return (f"❌ {friendly(exc)}", "", "", "", "", None, None)
         done = f"用时 {report.run.seconds:.0f} 秒（{report.run.backend}/{report.run.model}）"
         status = (f"✅ 审读完成，{done}" if report.summary.complete
                   else f"⚠️ 审读未完成：{'、'.join(report.summary.failed)} 未能判断，{done}；见各项说明")
@@ -125,7 +126,7 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
         except OSError as exc:  # the review is shown all the same; only the download files are missing
             files = None
             status += f"。⚠️ 报告文件未能写出（{exc.strerror or exc}），请检查临时目录的空间和权限；审读结果见下"
-        return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files)
+        return (status, summary_html(report), findings_html(report), plan_html(report), quality_md(report), files, report)
 
     return run_review
 
@@ -189,6 +190,8 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             with gr.Accordion("文本读取质量", open=False):
                 quality = gr.Markdown()
             files = gr.File(label="下载报告（JSON、Markdown、Word）", file_count="multiple")
+            reviewed = gr.State(None)
+            corrections_section(reviewed, settings.home, workdir)
         with gr.Tab("批量"):
             batch_files = gr.File(label="上传多份规划", file_count="multiple", file_types=UPLOAD_TYPES)
             batch_go = gr.Button("批量审读", variant="primary")
@@ -204,7 +207,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
         with gr.Tab("说明"):
             gr.Markdown(HOW_TO_READ)
             gr.Markdown(eval_figures_md())
-        go.click(run_review, [upload, pasted, backend, url, model, key], [status, summary, findings, plan, quality, files],
+        go.click(run_review, [upload, pasted, backend, url, model, key], [status, summary, findings, plan, quality, files, reviewed],
                  concurrency_limit=1, concurrency_id="model")
         batch_go.click(run_batch, [batch_files, backend, url, model, key], [batch_status, batch_table, batch_out],
                        concurrency_limit=1, concurrency_id="model")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,7 +17,8 @@ from .embeddings import embedding_status
 from .errors import ReviewerError, writable_dir
 from .ingest import PLAN_SUFFIXES, LoadError
 from .models import BUNDLED_MODELS, model_status
-from .pipeline import Progress, Reviewer
+from .pipeline import Reviewer
+from .progress import ProgressDisplay
 from .render import to_json, to_markdown
 
 _backend_options = [
@@ -91,26 +91,6 @@ def models(as_json: bool) -> None:
         sys.exit(1)
 
 
-class _ProgressLine:
-    """One updating status line on stderr when it is a terminal (silent otherwise)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.perf_counter()
-        self.prefix = ""
-
-    def __call__(self, event: Progress) -> None:
-        if not self.enabled:
-            return
-        step = f"check {event.check} ({event.i}/{event.n})" if event.check else event.stage
-        elapsed = time.perf_counter() - self.started
-        click.echo(f"\r\033[K{self.prefix}{step} … {elapsed:.0f}s", err=True, nl=False)
-
-    def done(self) -> None:
-        if self.enabled:
-            click.echo("\r\033[K", err=True, nl=False)
-
-
 @main.command()
 @click.argument("plans", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "docx"]), default="md", show_default=True,
@@ -128,18 +108,16 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         reviewer.chat  # noqa: B018 - build the backend now: a misconfiguration fails before any work
     except ReviewerError as exc:
         _fail(str(exc))
-    line = _ProgressLine(sys.stderr.isatty())
     if len(plans) == 1 and not plans[0].is_dir():
         if fmt == "docx" and output is None:
             _fail("--format docx needs -o FILE.docx")
         if output is not None:  # before reviewing, so a finished review is never lost for want of a folder
             writable_dir(output.parent, "the report", "choose another -o")
         try:
-            report = reviewer.review(plans[0], progress=line)
+            with ProgressDisplay() as display:
+                report = reviewer.review(plans[0], progress=display)
         except ReviewerError as exc:
-            line.done()
             _fail(str(exc))
-        line.done()
         if output is None:
             click.echo(to_json(report) if fmt == "json" else to_markdown(report))
         else:
@@ -150,12 +128,8 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
     if output is None:
         _fail("several plans or a folder need -o OUTDIR")
     writable_dir(output, "the reports", "choose another -o folder")
-
-    def on_item(i: int, n: int, path: Path) -> None:
-        line.prefix = f"[{i}/{n}] {path.name}: "
-
-    result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=on_item, progress=line)
-    line.done()
+    with ProgressDisplay() as display:
+        result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=display.on_item, progress=display)
     counts = {s: sum(1 for i in result.items if i.status == s) for s in ("reviewed", "skipped", "error")}
     click.echo(f"{counts['reviewed']} reviewed, {counts['skipped']} already done, {counts['error']} failed; "
                f"tables: {', '.join(result.tables) or 'none'}")
@@ -307,18 +281,11 @@ def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, referen
         reviewer.chat  # noqa: B018 - fail fast on a misconfigured backend
     except ReviewerError as exc:
         _fail(str(exc))
-    line = _ProgressLine(sys.stderr.isatty())
-
-    def on_item(i: int, n: int, example_id: str) -> None:
-        line.prefix = f"[{i}/{n}] {example_id}: "
-        line(Progress(stage="review"))
-
     try:
-        result = evaluate(dataset, reviewer, out, limit=limit, runs=runs, reference=reference, on_item=on_item)
+        with ProgressDisplay() as display:
+            result = evaluate(dataset, reviewer, out, limit=limit, runs=runs, reference=reference, on_item=display.on_item)
     except ValueError as exc:
-        line.done()
         _fail(str(exc))
-    line.done()
     click.echo((out / "report.md").read_text(encoding="utf-8"))
     click.echo(f"written: {out / 'metrics.json'}, {out / 'report.md'}, {out / 'f1.png'}")
     if result.reviewer.failed_plans:

@@ -126,9 +126,9 @@ def test_a_review_whose_files_cannot_be_written_is_still_shown(tmp_path):
     (tmp_path / "a-file").write_text("")
     settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path / "home")
     run_review = _review_handler(ReviewerPool(settings), tmp_path / "a-file" / "work")  # a folder under a file
-    status, summary, findings, plan, _, files = run_review(None, PLAN_TEXT, "fake", "", "", "", progress=_quiet)
+    status, summary, findings, plan, _, files, report = run_review(None, PLAN_TEXT, "fake", "", "", "", progress=_quiet)
     assert status.startswith("✅") and "报告文件未能写出" in status
-    assert summary and findings and plan and files is None
+    assert summary and findings and plan and files is None and report is not None
 
 
 def _timed_review(run_review, path):
@@ -175,7 +175,7 @@ def test_the_page_offers_the_fake_backend_only_when_started_with_it(tmp_path):
 
     def offered(backend):
         app = build_app(load_settings(environ={}, backend=backend, embedding="fake", home=tmp_path))
-        radio = next(b for b in app.blocks.values() if isinstance(b, gr.Radio))
+        radio = next(b for b in app.blocks.values() if isinstance(b, gr.Radio) and str(b.label).startswith("模型后端"))
         return [c[1] if isinstance(c, tuple) else c for c in radio.choices]
 
     assert "fake" not in offered("local") and "openai" in offered("local")

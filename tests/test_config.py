@@ -54,3 +54,36 @@ def test_api_key_never_shown():
     assert "sk-secret-123" not in repr(s)
     assert "sk-secret-123" not in str(s.public_dict())
     assert s.public_dict()["api_key"] == "set"
+
+
+def test_an_unknown_key_in_the_config_file_is_an_error_naming_the_file(tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[reviewer]\nbackend = "fake"\ncolour = "red"\n')
+    with pytest.raises(SettingsError, match=r"unknown setting.*colour.*config\.toml"):
+        load_settings(environ={"REVIEWER_CONFIG": str(cfg)})
+
+
+def test_reviewer_config_beats_the_file_in_reviewer_home(tmp_path):
+    (tmp_path / "config.toml").write_text('backend = "fake"\n')
+    chosen = tmp_path / "chosen.toml"
+    chosen.write_text('backend = "openai"\n')
+    env = {"REVIEWER_HOME": str(tmp_path), "REVIEWER_CONFIG": str(chosen)}
+    assert load_settings(environ=env).backend == "openai"
+
+
+def test_injected_environ_is_the_only_environment_read(monkeypatch):
+    monkeypatch.setenv("REVIEWER_BACKEND", "fake")
+    assert load_settings(environ={}).backend == "local"
+    assert load_settings().backend == "fake"
+
+
+def test_the_api_key_comes_from_environment_or_file_never_a_flag(tmp_path):
+    from click.testing import CliRunner
+
+    from reviewer.cli import main
+
+    for command in ("review", "eval", "serve"):
+        assert "--api-key" not in CliRunner().invoke(main, [command, "--help"]).output
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('api_key = "sk-from-file"\n')
+    assert load_settings(environ={"REVIEWER_CONFIG": str(cfg)}).api_key.get_secret_value() == "sk-from-file"

@@ -23,3 +23,4 @@ def test_wheel_contains_prompts_corpus_and_samples(tmp_path):
     assert "reviewer/resources.py" in names
     assert "reviewer/ingest/__init__.py" in names and "reviewer/ingest/read_pdf.py" in names  # subpackages listed in pyproject
     assert "reviewer/compare/core.py" in names and "reviewer/corpus/compare/endowment.yaml" in names
+    assert "reviewer/corrections/page.py" in names and "reviewer/progress.py" in names
