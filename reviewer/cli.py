@@ -154,8 +154,12 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         _fail("several plans or a folder need -o OUTDIR")
     writable_dir(output, "the reports", "choose another -o folder")
 
+    workers = reviewer.settings.workers()
+
     def on_item(i: int, n: int, path: Path) -> None:
         line.prefix = f"[{i}/{n}] {path.name}: "
+        if workers > 1:  # plans finish in any order and report no stages: say which one is done
+            line(Progress(stage=f"done ({workers} at once)"))
 
     result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=on_item, progress=line)
     line.done()

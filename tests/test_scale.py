@@ -215,3 +215,12 @@ def test_a_batch_killed_midway_resumes_and_ends_with_the_uninterrupted_table(stu
     assert statuses.count("skipped") == done and statuses.count("reviewed") == len(reviewed) == N_PLANS - done
     assert verdicts(out) == verdicts(sequential) and table(out) == table(sequential)
     assert json.loads((out / STATE_FILE).read_text(encoding="utf-8"))["plans"]
+
+
+def test_a_toml_list_of_base_urls_is_read_as_several_endpoints(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('backend = "openai"\nbase_url = ["http://127.0.0.1:1/v1/", "http://127.0.0.1:2/v1"]\nconcurrency = 4\n',
+                      encoding="utf-8")
+    settings = load_settings({"REVIEWER_CONFIG": str(config)})
+    assert settings.base_urls() == ["http://127.0.0.1:1/v1", "http://127.0.0.1:2/v1"] and settings.workers() == 4
+    assert load_settings({"REVIEWER_CONFIG": str(config)}, endpoint_concurrency=1).workers() == 2
