@@ -7,6 +7,10 @@ and the settings are unchanged and its report is still there; an edited plan is 
 again. Plans with the same file name from different folders get distinct output names, kept
 from run to run. ``summary.csv``/``.xlsx`` are rebuilt each run from every plan in the folder,
 failed ones with their reason.
+
+With the ``openai`` backend, ``Settings.concurrency`` plans are reviewed at once (each plan's own
+review stays sequential); only the calling thread updates and writes the state, each report and
+the state file are replaced atomically, so a batch killed at any point resumes cleanly.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Literal
 
@@ -137,16 +142,23 @@ def stored_report(base: Path) -> Report | None:
         return None
 
 
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` through a temporary file beside it: a kill leaves the old file or the new, never half of one."""
+    temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    write(temporary)
+    os.replace(temporary, path)
+
+
 def write_report(report: Report, base: Path, fmt: str) -> list[str]:
-    """Write ``base.json`` (always: it makes the batch resumable) and ``base.<fmt>``."""
+    """Write ``base.json`` (always: it makes the batch resumable) and ``base.<fmt>``, each atomically."""
     outputs = [base.with_suffix(".json")]
-    outputs[0].write_text(to_json(report), encoding="utf-8")
+    _replace(outputs[0], lambda p: p.write_text(to_json(report), encoding="utf-8"))
     if fmt == "md":
         outputs.append(base.with_suffix(".md"))
-        outputs[-1].write_text(to_markdown(report), encoding="utf-8")
+        _replace(outputs[-1], lambda p: p.write_text(to_markdown(report), encoding="utf-8"))
     elif fmt == "docx":
         outputs.append(base.with_suffix(".docx"))
-        to_docx(report, outputs[-1])
+        _replace(outputs[-1], lambda p: to_docx(report, p))
     return [str(o) for o in outputs]
 
 
@@ -168,10 +180,14 @@ def write_tables(reports: list[Report], outdir: Path, failures: list[tuple[str, 
         return []
     columns = [c for c in dict.fromkeys(k for row in rows for k in row) if c not in TABLE_EXTRAS] + list(TABLE_EXTRAS)
     csv_path, xlsx_path = outdir / "summary.csv", outdir / "summary.xlsx"
-    with csv_path.open("w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+
+    def write_csv(path: Path) -> None:
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+
+    _replace(csv_path, write_csv)
     from openpyxl import Workbook
 
     book = Workbook()
@@ -180,7 +196,7 @@ def write_tables(reports: list[Report], outdir: Path, failures: list[tuple[str, 
     sheet.append(columns)
     for row in rows:
         sheet.append([row.get(c, "") for c in columns])
-    book.save(str(xlsx_path))
+    _replace(xlsx_path, lambda p: book.save(str(p)))
     return [str(csv_path), str(xlsx_path)]
 
 
@@ -227,19 +243,46 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
 def review_batch(
     paths: list[Path], outdir: Path, reviewer: Reviewer, *, fmt: str = "md",
     on_item: Callable[[int, int, Path], None] | None = None, progress: ProgressFn | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
-    """Review every plan, skip those already done with the same content and settings, keep going past failures."""
+    """Review every plan, skip those already done with the same content and settings, keep going past failures.
+
+    ``workers`` plans at once (default :meth:`Settings.workers`: ``concurrency`` with the ``openai`` backend,
+    else 1). ``on_item(i, n, path)`` is called as plan i of n starts (one worker) or has finished (several);
+    ``progress`` gets the stages of each plan only with one worker.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
     files = expand(paths)
     state = BatchState.read(outdir)
     names = _names(files, state)
-    items: list[BatchItem] = []
-    for i, path in enumerate(files, 1):
-        if on_item:
-            on_item(i, len(files), path)
-        source = str(path.resolve())
-        entry = state.plans.get(source) or Entry(source=source, name=names[source])
-        items.append(_review_one(path, outdir / entry.name, entry, reviewer, fmt, progress))
-        state.plans[source] = entry
+    workers = max(1, workers or reviewer.settings.workers())
+    # each plan works on a copy of its entry; only this thread puts entries into the state and writes it
+    todo = [(path, (state.plans.get(s) or Entry(source=s, name=names[s])).model_copy())
+            for path, s in ((p, str(p.resolve())) for p in files)]
+    items: list[BatchItem] = [BatchItem(source=str(p), status="error", error="not reviewed") for p in files]
+
+    def finish(k: int, item: BatchItem) -> None:
+        items[k] = item
+        state.plans[todo[k][1].source] = todo[k][1]
         state.write(outdir)  # after each plan: a killed batch resumes from here
+
+    def run(k: int) -> BatchItem:
+        path, entry = todo[k]
+        return _review_one(path, outdir / entry.name, entry, reviewer, fmt, progress if workers == 1 else None)
+
+    if workers == 1:
+        for k, (path, _) in enumerate(todo):
+            if on_item:
+                on_item(k + 1, len(files), path)
+            finish(k, run(k))
+    else:
+        executor = ThreadPoolExecutor(workers, thread_name_prefix="reviewer-batch")
+        try:
+            futures = {executor.submit(run, k): k for k in range(len(todo))}
+            for done, future in enumerate(as_completed(futures), 1):
+                finish(futures[future], future.result())
+                if on_item:
+                    on_item(done, len(files), todo[futures[future]][0])
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
     return BatchResult(items=items, tables=_summary(outdir, state))

@@ -24,7 +24,10 @@ from .render import to_json, to_markdown
 _backend_options = [
     click.option("--backend", type=click.Choice(["local", "openai", "fake"]), default=None, help="Chat backend."),
     click.option("--model", default=None, help="Local model name or the endpoint's model id."),
-    click.option("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1."),
+    click.option("--base-url", default=None,
+                 help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1; several replicas separated by commas."),
+    click.option("--concurrency", type=int, default=None,
+                 help="Plans of a batch reviewed at once (requests in flight) with --backend openai."),
     click.option("--max-tokens", type=int, default=None, help="Generated-token limit per LLM call."),
 ]
 

@@ -45,7 +45,8 @@ class Settings(BaseModel):
     model: str = "qwen2.5-coder-1.5b"
     """Local model name (``reviewer models`` lists them) or the endpoint's model id."""
     base_url: str | None = None
-    """Base URL of the OpenAI-compatible endpoint, e.g. ``http://localhost:8000/v1``."""
+    """Base URL of the OpenAI-compatible endpoint, e.g. ``http://localhost:8000/v1``; several replicas of the
+    same model are separated by commas (a list in the TOML file), and requests are spread over them."""
     api_key: SecretStr | None = None
     """API key for the endpoint; never written to logs or reports."""
     timeout_s: float = Field(default=120.0, gt=0)
@@ -53,6 +54,13 @@ class Settings(BaseModel):
     a hung or trickling endpoint fails the call then, and the review stops asking it."""
     review_timeout_s: float = Field(default=600.0, gt=0)
     """Seconds one review may take: checks not judged by then fail with the reason, and the review is incomplete."""
+    concurrency: int = Field(default=1, ge=1, le=256)
+    """Plans of a batch reviewed at once with the ``openai`` backend, hence requests in flight in all (each
+    plan asks one question at a time); the local model and the fake always review one plan at a time."""
+    endpoint_concurrency: int = Field(default=8, ge=1, le=256)
+    """Requests in flight at most per endpoint."""
+    endpoint_cooldown_s: float = Field(default=30.0, gt=0)
+    """Seconds an endpoint that stopped answering stays out of rotation before it is asked again."""
     max_tokens: int = Field(default=512, gt=0)
     """Upper bound on generated tokens per LLM call."""
     temperature: float = Field(default=0.0, ge=0)
@@ -60,7 +68,8 @@ class Settings(BaseModel):
     seed: int = 42
     """Sampling seed for backends that take one."""
     max_retries: int = Field(default=2, ge=0, le=5)
-    """Re-asks after an answer that fails validation, before reporting a parse failure."""
+    """Retries of an LLM call whose endpoint is busy or failing (429/5xx, no connection), with backoff; with
+    several endpoints a retry goes to another one first."""
     n_ctx: int = Field(default=4096, ge=512)
     """Context window of the local model, in tokens."""
     n_threads: int | None = Field(default=None, ge=1)
@@ -86,10 +95,24 @@ class Settings(BaseModel):
         """The user's corpus folder (created on demand by ``reviewer index add``)."""
         return self.corpus_dir or self.home / "corpus"
 
-    @field_validator("base_url")
+    @field_validator("base_url", mode="before")
     @classmethod
-    def _strip_slash(cls, value: str | None) -> str | None:
-        return value.rstrip("/") if value else value
+    def _strip_slash(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):  # a list in the TOML file
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, str):
+            return ",".join(u.strip().rstrip("/") for u in value.split(",") if u.strip()) or None
+        return value
+
+    def base_urls(self) -> list[str]:
+        """The endpoints named by ``base_url``, in order (empty if none)."""
+        return self.base_url.split(",") if self.base_url else []
+
+    def workers(self) -> int:
+        """Plans reviewed at once: ``concurrency``, capped by the endpoints' limits; 1 unless the backend is ``openai``."""
+        if self.backend != "openai":
+            return 1
+        return max(1, min(self.concurrency, len(self.base_urls()) * self.endpoint_concurrency))
 
     def threads(self) -> int:
         """Thread count for local inference: the setting, else the CPUs available to us."""

@@ -33,8 +33,20 @@ class LLMError(ReviewerError, RuntimeError):
     """The backend could not produce an answer (unreachable, timed out, refused)."""
 
 
-class LLMTimeoutError(LLMError):
+class LLMUnavailableError(LLMError):
+    """The endpoint did not answer: unreachable, timed out, busy (429) or failing (5xx); another may."""
+
+    def __init__(self, message: str, *, down: bool = False) -> None:
+        super().__init__(message)
+        self.down = down
+        """True when the endpoint does not answer at all (no connection, timed out), not merely busy."""
+
+
+class LLMTimeoutError(LLMUnavailableError):
     """The backend gave no complete answer within the call's time limit (hung, or trickling)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, down=True)
 
 
 _ROLES = {"human": "user", "ai": "assistant", "system": "system"}
@@ -199,6 +211,7 @@ class OpenAIChat(_OpenAIStyleChat):
     max_retries: int = 1
     """Retries (with the client's backoff) on connection errors, 408/409/429 and 5xx, all within ``timeout_s``."""
     _client: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
@@ -212,11 +225,12 @@ class OpenAIChat(_OpenAIStyleChat):
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
         import openai
 
-        if self._client is None:
-            key = self.api_key.get_secret_value() if self.api_key else "not-needed"
-            self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s,
-                                         max_retries=self.max_retries)
-        client = self._client
+        with self._lock:  # one client per endpoint, shared by the threads of a concurrent batch
+            if self._client is None:
+                key = self.api_key.get_secret_value() if self.api_key else "not-needed"
+                self._client = openai.OpenAI(base_url=self.base_url, api_key=key, timeout=self.timeout_s,
+                                             max_retries=self.max_retries)
+            client = self._client
         # one deadline for the whole call, retry included: a socket timeout alone restarts with every byte
         left = time_left()
         limit = self.timeout_s if left is None else min(self.timeout_s, max(left, 0.01))
@@ -228,9 +242,12 @@ class OpenAIChat(_OpenAIStyleChat):
             budget = "" if limit == self.timeout_s else ", what was left of the review's time budget"
             raise LLMTimeoutError(f"LLM endpoint {self.base_url} timed out: no complete answer within {limit:g}s{budget}") from exc
         except openai.APIConnectionError as exc:
-            raise LLMError(self._redact(f"cannot reach LLM endpoint {self.base_url}: {exc}")) from exc
+            raise LLMUnavailableError(self._redact(f"cannot reach LLM endpoint {self.base_url}: {exc}"), down=True) from exc
         except openai.APIStatusError as exc:
-            raise LLMError(self._redact(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}")) from exc
+            text = self._redact(f"LLM endpoint {self.base_url} answered HTTP {exc.status_code}: {exc.message}")
+            if exc.status_code in (408, 409, 429) or exc.status_code >= 500:
+                raise LLMUnavailableError(text) from exc
+            raise LLMError(text) from exc
         except (ValueError, TypeError, openai.OpenAIError) as exc:  # e.g. HTTP 200 with a body that is not JSON
             raise LLMError(f"LLM endpoint {self.base_url} sent a reply that is not a chat completion: {type(exc).__name__}") from exc
         data: dict[str, Any] = completion.model_dump()
@@ -353,14 +370,13 @@ def make_chat(settings: Settings) -> BaseChatModel:
     if settings.backend == "openai":
         if not settings.base_url:
             raise LLMError("backend 'openai' needs a base URL: set REVIEWER_BASE_URL or --base-url")
-        return OpenAIChat(
-            model_name=settings.model,
-            base_url=settings.base_url,
-            api_key=settings.api_key,
-            timeout_s=settings.timeout_s,
-            max_retries=settings.max_retries,
-            **common,
-        )
+        urls = settings.base_urls()
+        if len(urls) > 1:
+            from .pool import PooledChat  # several endpoints: spread, limit, fail over
+
+            return PooledChat.from_settings(settings)
+        return OpenAIChat(model_name=settings.model, base_url=urls[0], api_key=settings.api_key,
+                          timeout_s=settings.timeout_s, max_retries=settings.max_retries, **common)
     spec = get_spec(settings.model)
     return LocalChat(
         model_name=spec.name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -111,38 +112,45 @@ class Reviewer:
         self.reading: ReadingRules = load_reading_rules()
         self._corpus: HybridRetriever | None = None
         self.template = load_prompt("judge_sentence")
+        self._building = threading.RLock()
+        """Held while a model, the judge or the index is built: a concurrent batch builds each once."""
+        self._citing = threading.Lock()
 
     @property
     def chat(self) -> BaseChatModel:
         """The chat model, built from settings on first use."""
-        if self._chat is None:
-            self._chat = make_chat(self.settings)
+        with self._building:
+            if self._chat is None:
+                self._chat = make_chat(self.settings)
         return self._chat
 
     @property
     def embeddings(self) -> Embeddings:
         """The embedder, built from settings on first use."""
-        if self._embeddings is None:
-            self._embeddings = make_embeddings(self.settings.embedding, self.settings.threads())
+        with self._building:
+            if self._embeddings is None:
+                self._embeddings = make_embeddings(self.settings.embedding, self.settings.threads())
         return self._embeddings
 
     @property
     def queries(self) -> QueryVectors:
         """Embeddings of the indicator questions (computed once)."""
-        if self._queries is None:
-            self._queries = QueryVectors(self.framework, self.embeddings)
+        with self._building:
+            if self._queries is None:
+                self._queries = QueryVectors(self.framework, self.embeddings)
         return self._queries
 
     @property
     def judge(self) -> SentenceJudge:
         """The sentence judge over the chat model (keeps whether the backend gives log-probabilities)."""
-        if self._judge is None:
-            st = self.settings
-            model_key = f"{st.backend}|{st.model}|{st.base_url or ''}|{st.seed}|{st.temperature}"
-            cache = None
-            if st.score_cache and st.backend != "fake":
-                cache = ScoreCache(st.home / "scores" / f"{ScoreCache.key(model_key)[:16]}.jsonl")
-            self._judge = SentenceJudge(self.chat, self.template, cache=cache, model_key=model_key)
+        with self._building:
+            if self._judge is None:
+                st = self.settings
+                model_key = f"{st.backend}|{st.model}|{st.base_url or ''}|{st.seed}|{st.temperature}"
+                cache = None
+                if st.score_cache and st.backend != "fake":
+                    cache = ScoreCache(st.home / "scores" / f"{ScoreCache.key(model_key)[:16]}.jsonl")
+                self._judge = SentenceJudge(self.chat, self.template, cache=cache, model_key=model_key)
         return self._judge
 
     @property
@@ -153,10 +161,11 @@ class Reviewer:
     @property
     def corpus(self) -> HybridRetriever:
         """Retriever over the grounding corpus (the index is synced on first use)."""
-        if self._corpus is None:
-            dirs = [*default_corpus_dirs(), self.settings.user_corpus_dir()]
-            index, _ = build_index(dirs, index_dir(self.settings.home), self.embeddings)
-            self._corpus = HybridRetriever(index)
+        with self._building:
+            if self._corpus is None:
+                dirs = [*default_corpus_dirs(), self.settings.user_corpus_dir()]
+                index, _ = build_index(dirs, index_dir(self.settings.home), self.embeddings)
+                self._corpus = HybridRetriever(index)
         return self._corpus
 
     def review(self, source: str | Path | bytes, *, name: str | None = None, progress: ProgressFn | None = None) -> Report:
@@ -180,7 +189,7 @@ class Reviewer:
             corpus = self.corpus  # before the model works: an unwritable home fails now, not after judging
         with time_budget(self.settings.review_timeout_s - timer.total()):
             findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
-        with timer("cite"):
+        with timer("cite"), self._citing:  # one search at a time in the shared index
             for finding in findings:
                 finding.citations = self._cite(self.framework.get(finding.check_id), finding, corpus)
         names = {c.id: c.name for c in self.framework.checks}

@@ -6,12 +6,13 @@ with ``StrictUndefined`` so that a missing variable is an error, never an empty 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict
 
@@ -19,6 +20,12 @@ from .errors import ReviewerError
 from .resources import data_dir, parse_yaml
 
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    """A template compiled once (compiling costs milliseconds, more than a call to a fast endpoint)."""
+    return _ENV.from_string(source)
 
 
 class PromptError(ReviewerError, ValueError):
@@ -55,8 +62,8 @@ class PromptTemplate(BaseModel):
     def render(self, **variables: Any) -> RenderedPrompt:
         """Fill the template; any variable it uses but is not given raises PromptError."""
         try:
-            system = _ENV.from_string(self.system).render(**variables).strip()
-            user = _ENV.from_string(self.user).render(**variables).strip()
+            system = _compiled(self.system).render(**variables).strip()
+            user = _compiled(self.user).render(**variables).strip()
         except TemplateError as exc:
             raise PromptError(f"prompt {self.id}: {exc}") from exc
         return RenderedPrompt(id=self.id, version=self.version, sha256=self.sha256, system=system, user=user)
