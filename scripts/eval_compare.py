@@ -1,6 +1,6 @@
 """Score ``reviewer compare`` on the labelled comparison set (``eval/compare``).
 
-    .venv/bin/python scripts/eval_compare.py [--set eval/compare] [--json OUT] [--show]
+    .venv/bin/python scripts/eval_compare.py [--set eval/compare] [--json OUT] [--show] [--reports DIR]
 
 The set holds ``plans/*.txt`` and ``manifest.json``: per-plan ``grounding`` labels (0–1), the copied
 paragraph pairs ``copied_paragraphs`` [{a, para_a, b, para_b}] (1-based paragraph = i-th non-empty line)
@@ -91,9 +91,16 @@ def predicted_pairs(result: Comparison) -> set[Pair]:
     return {frozenset({(p.a, p.para_a), (p.b, p.para_b)}) for p in result.passages}
 
 
-def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: bool) -> dict[str, Any]:
+def _input(folder: Path, plan: str, reports: Path | None) -> Path:
+    """The plan's review report from ``reports`` when there is one (its E3 evidence then grounds fields), else its text."""
+    report = reports / f"{plan}.json" if reports else None
+    return report if report is not None and report.is_file() else folder / "plans" / f"{plan}.txt"
+
+
+def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: bool,
+               reports: Path | None = None) -> dict[str, Any]:
     """Compare one half as a batch and score it."""
-    result = compare([folder / "plans" / f"{p}.txt" for p in plans])
+    result = compare([_input(folder, p, reports) for p in plans])
     keep = set(plans)
     gold = {pair for pair in copied_pairs(manifest) if all(plan in keep for plan, _ in pair)}
     found = predicted_pairs(result)
@@ -149,6 +156,8 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="List the errors of the tuning half (never of the test half).")
     parser.add_argument("--half", choices=["tuning", "test", "both"], default="both",
                         help="Score only one half (tune with --half tuning, so the test figures stay unseen).")
+    parser.add_argument("--reports", type=Path, default=None,
+                        help="A batch-review folder: plans with a report there are compared from it (E3 evidence grounds).")
     args = parser.parse_args()
     manifest_path = args.folder / "manifest.json"
     if not manifest_path.is_file():
@@ -158,9 +167,9 @@ def main() -> None:
     tune, test = split(plans, copied_pairs(manifest))
     rows = {}
     if args.half in ("tuning", "both"):
-        rows["tuning"] = score_half(args.folder, tune, manifest, args.show)
+        rows["tuning"] = score_half(args.folder, tune, manifest, args.show, args.reports)
     if args.half in ("test", "both"):
-        rows["test"] = score_half(args.folder, test, manifest, False)
+        rows["test"] = score_half(args.folder, test, manifest, False, args.reports)
     print(f"tuning half ({len(tune)}): {', '.join(tune)}")
     print(f"test half ({len(test)}): {', '.join(test)}")
     print("| half | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | "
