@@ -7,9 +7,7 @@ from collections import Counter
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TAX = os.environ.get('TAXONOMY', os.path.join(HERE, '../../../main/corpus/compare/taxonomy.yaml'))
-if not os.path.exists(TAX):
-    TAX = '/work/main/corpus/compare/taxonomy.yaml'
+TAX = os.environ.get('TAXONOMY', os.path.join(HERE, '..', '..', 'corpus', 'compare', 'taxonomy.yaml'))
 verbose = '--verbose' in sys.argv
 
 tax = yaml.safe_load(open(TAX, encoding='utf-8'))
