@@ -3,8 +3,8 @@
 All three speak the OpenAI chat-completions dialect: a request dict goes in, a
 response dict comes out. :class:`LocalChat` hands it to llama.cpp's server running
 in-process (xllamacpp); :class:`OpenAIChat` sends it over HTTP; :class:`FakeChat`
-answers from a script or, when the script is empty, with a deterministic answer that
-fits the requested JSON schema. :func:`make_chat` picks one from :class:`Settings`.
+answers from a script, from rules matched on the prompt, or else with a deterministic
+是 or 否. :func:`make_chat` picks one from :class:`Settings`.
 """
 
 from __future__ import annotations
@@ -57,11 +57,6 @@ def to_openai_messages(messages: Iterable[BaseMessage]) -> list[dict[str, str]]:
     return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
 
-def json_schema_format(schema: dict[str, Any], name: str = "answer") -> dict[str, Any]:
-    """An OpenAI ``response_format`` asking for JSON that follows ``schema``."""
-    return {"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": True}}
-
-
 class _OpenAIStyleChat(BaseChatModel):
     """Shared request building and response parsing for OpenAI-dialect backends."""
 
@@ -83,7 +78,7 @@ class _OpenAIStyleChat(BaseChatModel):
             request["seed"] = self.seed
         if stop:
             request["stop"] = stop
-        request.update(kwargs)  # e.g. response_format
+        request.update(kwargs)  # e.g. logprobs, top_logprobs
         return request
 
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -134,22 +129,6 @@ class _OpenAIStyleChat(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
-def compact_json_grammar(request: dict[str, Any]) -> dict[str, Any]:
-    """Swap a JSON-schema ``response_format`` for an LLGuidance grammar that emits compact JSON.
-
-    Same constraint, but without the newlines and indentation a model otherwise writes:
-    fewer generated tokens, which are the expensive ones on a CPU.
-    """
-    response_format = request.get("response_format") or {}
-    if response_format.get("type") != "json_schema":
-        return request
-    schema = dict(response_format["json_schema"]["schema"])
-    schema["x-guidance"] = {"whitespace_flexible": False, "item_separator": ",", "key_separator": ":"}
-    request = {k: v for k, v in request.items() if k != "response_format"}
-    request["grammar"] = "%llguidance {}\nstart: %json " + json.dumps(schema, ensure_ascii=False)
-    return request
-
-
 class LocalChat(_OpenAIStyleChat):
     """A bundled GGUF model run in-process by llama.cpp's server (xllamacpp).
 
@@ -186,7 +165,7 @@ class LocalChat(_OpenAIStyleChat):
         return xlc.Server(params)
 
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
-        request = compact_json_grammar(dict(request, cache_prompt=True))
+        request = dict(request, cache_prompt=True)
         with self._lock:  # one generation at a time on the CPU
             if self._server is None:
                 try:
@@ -260,37 +239,12 @@ class OpenAIChat(_OpenAIStyleChat):
 Script = str | Exception | Callable[[list[dict[str, str]]], str]
 
 
-def _fake_value(schema: dict[str, Any], defs: dict[str, Any], seed: int) -> Any:
-    """A deterministic value that satisfies a (simple) JSON schema."""
-    if "$ref" in schema:
-        return _fake_value(defs[schema["$ref"].split("/")[-1]], defs, seed)
-    for key in ("anyOf", "oneOf"):
-        if key in schema:
-            options = [s for s in schema[key] if s.get("type") != "null"] or schema[key]
-            return _fake_value(options[seed % len(options)], defs, seed)
-    if "enum" in schema:
-        return schema["enum"][seed % len(schema["enum"])]
-    if "const" in schema:
-        return schema["const"]
-    kind = schema.get("type", "object")
-    if kind == "object":
-        props = schema.get("properties", {})
-        return {k: _fake_value(v, defs, seed + i) for i, (k, v) in enumerate(props.items())}
-    if kind == "array":
-        return [_fake_value(schema.get("items", {}), defs, seed)] * max(schema.get("minItems", 0), 0)
-    if kind == "boolean":
-        return seed % 2 == 0
-    if kind in ("integer", "number"):
-        return schema.get("minimum", 0)
-    return "（fake）"
-
-
 class FakeChat(_OpenAIStyleChat):
     """Deterministic offline chat model for tests, demos and CI.
 
     Answers come from ``script`` in order (a string, an exception to raise, or a function
-    of the OpenAI-style messages). When the script runs out, it answers with JSON that fits
-    the requested schema, chosen by a hash of the prompt, or with 是 or 否 (by the same hash).
+    of the OpenAI-style messages), then from ``rules``, then ``default``, else 是 or 否 chosen
+    by a hash of the prompt.
     Every request is kept in ``history``. It goes through the same request and response
     handling as the real backends.
     """
@@ -317,7 +271,7 @@ class FakeChat(_OpenAIStyleChat):
         self.rules.append((needles, answer))
         return self
 
-    def _answer(self, messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
+    def _answer(self, messages: list[dict[str, str]]) -> str:
         if self.script:
             item = self.script.pop(0)
             if isinstance(item, Exception):
@@ -330,17 +284,11 @@ class FakeChat(_OpenAIStyleChat):
         if self.default is not None:
             return self.default
         digest = hashlib.sha256(json.dumps(messages, ensure_ascii=False).encode()).digest()
-        if not response_format:
-            return "是" if digest[0] % 2 == 0 else "否"
-        if response_format and response_format.get("type") == "json_schema":
-            schema = response_format["json_schema"]["schema"]
-            value = _fake_value(schema, schema.get("$defs", {}), digest[0])
-            return json.dumps(value, ensure_ascii=False)
-        return "（fake）" + messages[-1]["content"].splitlines()[0][:80]
+        return "是" if digest[0] % 2 == 0 else "否"
 
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:
         self.history.append(request)
-        content = self._answer(request["messages"], request.get("response_format"))
+        content = self._answer(request["messages"])
         prompt_tokens = sum(len(m["content"]) for m in request["messages"])
         choice: dict[str, Any] = {"message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
         if request.get("logprobs") and content[:1] in ("是", "否"):
