@@ -72,13 +72,15 @@ def word_chars(text: str) -> int:
     return sum(ch.isalnum() for ch in text)
 
 
-def eligible(sentence: Sentence, indicator: Indicator, rules: ReadingRules) -> bool:
-    """Whether this sentence may be evidence for this indicator at all."""
-    if sentence.role in NOT_EVIDENCE or (sentence.role == "preamble" and not indicator.preamble):
-        return False
-    if word_chars(sentence.text) < rules.min_evidence_chars:
-        return False
-    return not is_instruction_like(sentence.text) and not excluded(sentence.text, indicator)
+def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
+    """Whether this sentence may be evidence for any indicator: not apparatus, not too short, not an instruction."""
+    return (sentence.role not in NOT_EVIDENCE and word_chars(sentence.text) >= rules.min_evidence_chars
+            and not is_instruction_like(sentence.text))
+
+
+def fits(sentence: Sentence, indicator: Indicator) -> bool:
+    """Whether a sentence that may be evidence may be so for this indicator (preamble, exclusions)."""
+    return (sentence.role != "preamble" or indicator.preamble) and not excluded(sentence.text, indicator)
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
@@ -96,12 +98,16 @@ def _bigrams(text: str) -> set[str]:
     return {norm[i:i + 2] for i in range(len(norm) - 1)}
 
 
-def overlap(text: str, indicator: Indicator) -> float:
-    """Share of the indicator's query bigrams found in ``text``.
+def query_bigrams(indicator: Indicator) -> set[str]:
+    """The character bigrams of the indicator's queries (of its question when it has none)."""
+    return set().union(*map(_bigrams, indicator.queries)) if indicator.queries else _bigrams(indicator.question)
+
+
+def overlap(text: str, wanted: set[str]) -> float:
+    """Share of ``wanted`` (an indicator's query bigrams) found in ``text``.
 
     The tie-break among equal cue weights when no embeddings are computed.
     """
-    wanted = set().union(*map(_bigrams, indicator.queries)) if indicator.queries else _bigrams(indicator.question)
     return len(wanted & _bigrams(text)) / len(wanted) if wanted else 0.0
 
 
@@ -132,16 +138,18 @@ def select_candidates(
     """
     out: dict[str, list[Candidate]] = {}
     semantic = semantic and queries is not None
+    usable = [s for s in sentences if may_be_evidence(s, rules)]  # once per sentence, not per indicator
     for check in framework.checks:
         for ind in check.indicators:
-            pool = [s for s in sentences if eligible(s, ind, rules)]
+            pool = [s for s in usable if fits(s, ind)]
             weight = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
             # the preamble counts only where it names something specific (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or weight[s.index]]
             if semantic and queries is not None:
                 sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}
             else:
-                sim = {s.index: overlap(s.text, ind) for s in pool if weight[s.index]}
+                wanted = query_bigrams(ind)
+                sim = {s.index: overlap(s.text, wanted) for s in pool if weight[s.index]}
             by_cue = sorted((s for s in pool if weight[s.index]), key=lambda s: (-weight[s.index], -sim.get(s.index, 0.0)))
             n_cue = (k + 1) // 2
             chosen = {s.index: "cue" for s in by_cue[:n_cue]}

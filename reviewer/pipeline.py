@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -153,9 +154,9 @@ class Reviewer:
                 self._judge = SentenceJudge(self.chat, self.template, cache=cache, model_key=model_key)
         return self._judge
 
-    @property
+    @cached_property
     def thresholds(self) -> Thresholds:
-        """Calibrated yes thresholds for the configured model."""
+        """Calibrated yes thresholds for the configured model (read once; asked per check and indicator)."""
         return load_thresholds(self.settings.model)
 
     @property
