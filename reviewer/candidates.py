@@ -10,7 +10,8 @@ Two sources, so that the cue lists do not cap what the model can find:
 Sentences that can never be evidence are left out before either: titles, document numbers,
 wrappers, addressee lines, instruction-like text, sentences too short to show anything
 (a lead-in, a four-character slogan), sentences holding one of the indicator's exclusions,
-and the political preamble (except for an indicator that may rest on it).
+the political preamble (except for an indicator that may rest on it), and the body of
+指导思想/基本原则 sections (except for indicators about the plan's stance).
 """
 
 from __future__ import annotations
@@ -79,8 +80,15 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
 
 
 def fits(sentence: Sentence, indicator: Indicator) -> bool:
-    """Whether a sentence that may be evidence may be so for this indicator (preamble, exclusions)."""
-    return (sentence.role != "preamble" or indicator.preamble) and not excluded(sentence.text, indicator)
+    """Whether a sentence that may be evidence may be so for this indicator (preamble, principles, exclusions)."""
+    return role_allowed(sentence.role, indicator) and not excluded(sentence.text, indicator)
+
+
+def role_allowed(role: str, indicator: Indicator) -> bool:
+    """Whether a sentence of this reading role may be evidence for ``indicator`` at all."""
+    if role in NOT_EVIDENCE:
+        return False
+    return (role != "preamble" or indicator.preamble) and (role != "principle" or indicator.principles)
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:

@@ -68,6 +68,9 @@ class Indicator(BaseModel):
     """Cues that disqualify a sentence as evidence for this indicator (e.g. 退出 for upgrading)."""
     preamble: bool = False
     """Whether the standard political preamble may be evidence (only for a named national plan or strategy)."""
+    principles: bool = False
+    """Whether a 指导思想/基本原则 section may be evidence: only for indicators about the plan's stance
+    (its national positioning, its view of what NQPF is or who may pursue it), never for its measures."""
 
 
 class Rule(BaseModel):

@@ -310,7 +310,8 @@ class Reviewer:
         evidence: list[Evidence] = []
         dropped = 0
         for c, s in passed[:MAX_EVIDENCE]:
-            if not check_quote(doc.text, sentences[c.sentence], c.text, c.start, c.end, preamble_ok=ind.preamble).ok:
+            if not check_quote(doc.text, sentences[c.sentence], c.text, c.start, c.end, preamble_ok=ind.preamble,
+                               principles_ok=ind.principles).ok:
                 dropped += 1
                 continue
             evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end, page=doc.page_at(c.start),

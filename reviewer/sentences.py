@@ -4,9 +4,11 @@ The one sentence splitter of the package. A sentence ends at 。；！？ (with 
 quotes) or a line end; chunking (:func:`sentence_ends`) and the instruction guard cut at
 the same marks. Each sentence gets a role from ``corpus/reading/reading.yaml``:
 ``title``, ``apparatus`` (document numbers, notice titles, sign-off lines), ``addressee``,
-``wrapper`` (印发/转发 notices), ``preamble`` (the standard political opening), ``heading``
-or ``body``. Only ``body`` and ``heading`` sentences can be evidence, and ``preamble``
-sentences only for what they name specifically (see :mod:`reviewer.candidates`).
+``wrapper`` (印发/转发 notices), ``preamble`` (the standard political opening), ``principle``
+(the body of a 指导思想/基本原则 section: the plan's stance, not its measures), ``heading``
+or ``body``. Only ``body`` and ``heading`` sentences can be evidence of everything; ``preamble``
+sentences only for what they name specifically, ``principle`` sentences only for indicators about
+the plan's stance (see :mod:`reviewer.candidates`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .ingest.headings import heading_rank, heading_title
 from .ingest.textquality import SPACES
 from .resources import data_dir, parse_yaml
 
-Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "heading", "body"]
+Role = Literal["title", "apparatus", "addressee", "wrapper", "preamble", "principle", "heading", "body"]
 NOT_EVIDENCE: frozenset[str] = frozenset({"title", "apparatus", "addressee", "wrapper"})
 """Roles that are never evidence of anything."""
 
@@ -63,6 +65,7 @@ class ReadingRules(BaseModel):
     addressee_openers: list[str]
     preamble_markers: list[str]
     preamble_sections: list[str]
+    principle_sections: list[str]
     fixed_phrases: list[str]
     incentive_markers: list[str]
     min_evidence_chars: int
@@ -188,8 +191,10 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
                 in_opening or any(p in t for _, t in path for p in rules.preamble_sections)
             ):
                 role = "preamble"
+            elif any(p in t for _, t in path for p in rules.principle_sections):
+                role = "principle"
         headings = [t for _, t in path]
-        for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules):
+        for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules, headings):
             sentences.append(Sentence(index=len(sentences), text=text[part_start:part_end], start=part_start,
                                       end=part_end, role=part_role, heading_path=headings))
     return sentences
@@ -199,10 +204,13 @@ MIN_CLAUSE_CHARS = 12
 """A preamble sentence's content after its last boilerplate clause is kept as body when at least this long."""
 
 
-def _split_preamble(text: str, start: int, end: int, role: Role, rules: ReadingRules) -> list[tuple[int, int, Role]]:
+def _split_preamble(
+    text: str, start: int, end: int, role: Role, rules: ReadingRules, headings: list[str],
+) -> list[tuple[int, int, Role]]:
     """Cut a preamble sentence after its last boilerplate clause.
 
-    The plan's own framing that follows (坚持…，聚焦…) is content, not preamble.
+    The plan's own framing that follows (坚持…，聚焦…) is content, not preamble: a statement of
+    principle when it sits in a principle section.
     """
     if role != "preamble":
         return [(start, end, role)]
@@ -212,4 +220,5 @@ def _split_preamble(text: str, start: int, end: int, role: Role, rules: ReadingR
             cut = start + clause.end()
     if end - cut < MIN_CLAUSE_CHARS:
         return [(start, end, role)]
-    return [(start, cut, "preamble"), (cut, end, "body")]
+    rest: Role = "principle" if any(p in t for t in headings for p in rules.principle_sections) else "body"
+    return [(start, cut, "preamble"), (cut, end, rest)]

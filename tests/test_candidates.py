@@ -46,6 +46,37 @@ def test_preamble_is_a_candidate_only_where_it_names_a_national_plan():
     assert all(sentences[c.sentence].role != "preamble" for ind, cs in candidates.items() if ind != "E1a" for c in cs)
 
 
+PRINCIPLED = ("某市加快发展新质生产力实施方案\n一、总体要求\n（一）基本原则\n"
+              "坚持要素保障，强化人才、资金、用地、用能等要素支撑，以改革激发创新活力。\n"
+              "坚持特色发展，发挥资源优势，不搞一哄而上。\n二、重点任务\n"
+              "实施青年人才安居工程，每年引进高校毕业生2000人以上。\n依托全市320万吨石墨储量发展负极材料。")
+
+
+def test_principle_sections_are_evidence_only_of_the_plans_stance():
+    sentences, candidates = _candidates(PRINCIPLED)
+    roles = {s.text[:6]: s.role for s in sentences}
+    assert roles["坚持要素保障"] == roles["坚持特色发展"] == "principle"
+    assert roles["实施青年人才"] == "body"
+    stance = {ind.id for check in FW.checks for ind in check.indicators if ind.principles}
+    assert {"E1a", "M2c", "M3d"} <= stance and not {"M4b", "E3a", "E2a", "E4a"} & stance
+    for ind, picked in candidates.items():
+        for c in picked:
+            assert sentences[c.sentence].role != "principle" or ind in stance, (ind, c.text)
+    assert any("人才安居" in c.text for c in candidates["M4b"])
+    assert not any("要素支撑" in c.text for c in candidates["M4b"])
+
+
+def test_no_principle_sentence_is_a_candidate_for_a_measure_in_the_labelled_set():
+    stance = {ind.id for check in FW.checks for ind in check.indicators if ind.principles}
+    offending, principle_sentences = [], 0
+    for example in EXAMPLES:
+        sentences, candidates = _candidates(example.text)
+        principle_sentences += sum(s.role == "principle" for s in sentences)
+        offending += [(example.id, ind, c.text[:30]) for ind, picked in candidates.items() for c in picked
+                      if sentences[c.sentence].role == "principle" and ind not in stance]
+    assert principle_sentences > 50 and not offending
+
+
 def test_a_cue_inside_a_fixed_phrase_is_no_cue():
     e3a = FW.get("E3").indicators[0]
     assert cue_weight("以习近平新时代中国特色社会主义思想为指导", e3a.keywords, RULES) == 0
