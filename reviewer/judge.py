@@ -116,7 +116,7 @@ class SentenceJudge:
         """What identifies the model's answers in the cache (backend, model, endpoint, seed)."""
 
     def _ask(self, indicator: Indicator, candidate: Candidate) -> tuple[str, list[dict[str, Any]] | None, Usage]:
-        prompt = self.template.render(question=indicator.question, section=candidate.section or "（无）",
+        prompt = self.template.render(question=indicator.question, section=candidate.section,
                                       sentence=candidate.text)
         messages = [SystemMessage(content=prompt.system), HumanMessage(content=prompt.user)]
         extra: dict[str, Any] = {"max_tokens": 1 if self.logprobs else 4}
