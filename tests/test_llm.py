@@ -55,7 +55,9 @@ def _free_port() -> int:
 
 def test_unreachable_openai_endpoint_names_the_endpoint():
     url = f"http://127.0.0.1:{_free_port()}/v1"
-    chat = make_chat(load_settings(backend="openai", base_url=url, model="m", timeout_s=5))
+    # a refused connection is retried with backoff; the timeout is long enough that a loaded machine
+    # still reports the refusal, not a timeout
+    chat = make_chat(load_settings(backend="openai", base_url=url, model="m", timeout_s=60))
     with pytest.raises(LLMError, match=f"cannot reach LLM endpoint {url}"):
         chat.invoke("你好")
 
