@@ -28,9 +28,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from .contracts import Report
-from .ingest import PLAN_SUFFIXES, LoadError
-from .llm import LLMError
-from .models import ModelError
+from .errors import ReviewerError
+from .ingest import PLAN_SUFFIXES
 from .pipeline import ProgressFn, Reviewer
 from .render import summary_rows, to_docx, to_json, to_markdown
 
@@ -228,7 +227,7 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
             return BatchItem(source=str(path), status="skipped", outputs=outputs)
         report = reviewer.review(path, progress=progress)
         outputs = write_report(report, base, fmt)
-    except (LoadError, LLMError, ModelError, OSError) as exc:
+    except (ReviewerError, OSError) as exc:  # a bad plan, a failing model or index server: its message
         entry.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one bad plan must not stop the batch
         entry.error = f"{type(exc).__name__}: {exc}"
