@@ -322,4 +322,25 @@ def serve(host: str, port: int, **flags: Any) -> None:
     run_server(host=host, port=port, settings=settings)
 
 
+@main.command("serve-model")
+@click.option("--model", default=None, help="Bundled model to serve (`reviewer models` lists them).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, help="Port to listen on (0: any free port).")
+def serve_model(model: str | None, host: str, port: int) -> None:
+    """Serve a bundled model as an OpenAI-compatible endpoint (llama.cpp's server) until stopped."""
+    import threading
+
+    from .model_server import start_model_server
+
+    settings = load_settings(model=model)
+    served = start_model_server(settings, host, port)
+    click.echo(f"serving {settings.model} at {served.url}; review with --backend openai --base-url {served.url} "
+               f"--model {settings.model} (Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 main.add_command(compare_command)
