@@ -138,7 +138,8 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         _fail("several plans or a folder need -o OUTDIR")
     writable_dir(output, "the reports", "choose another -o folder")
     with ProgressDisplay() as display:
-        result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=display.on_item, progress=display)
+        result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=display.on_item, progress=display,
+                              on_done=display.on_done)
     counts = {s: sum(1 for i in result.items if i.status == s) for s in ("reviewed", "skipped", "error")}
     click.echo(f"{counts['reviewed']} reviewed, {counts['skipped']} already done, {counts['error']} failed; "
                f"tables: {', '.join(result.tables) or 'none'}")
