@@ -13,7 +13,7 @@ from typing import Any
 
 import gradio as gr
 
-from .batch import review_batch, stored_report
+from .batch import BatchItem, review_batch, stored_report
 from .compare.page import compare_tab
 from .config import Settings, load_settings
 from .contracts import Report
@@ -146,10 +146,14 @@ def _batch_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
             return (f"❌ {friendly(exc)}", None, None)
 
-        def on_item(i: int, n: int, path: Path) -> None:
+        def on_item(i: int, n: int, path: Path) -> None:  # one plan at a time: the one under way
             progress((i - 1) / n, desc=f"{path.name}（{i}/{n}）")
 
-        result = review_batch([Path(f) for f in files], workdir / f"batch-{int(time.time() * 1000)}", reviewer, on_item=on_item)
+        def on_done(done: int, n: int, item: BatchItem) -> None:  # several at once: how many are finished
+            progress(done / n, desc=f"{Path(item.source).name}（{done}/{n}）")
+
+        result = review_batch([Path(f) for f in files], workdir / f"batch-{int(time.time() * 1000)}", reviewer,
+                              on_item=on_item, on_done=on_done)
         reports = [r for item in result.items if item.outputs and (r := stored_report(Path(item.outputs[0])))]
         rows = [[r.source] + [verdict_label(f) for f in r.findings] for r in reports]
         errors = [f"{Path(item.source).name}：{item.error}" for item in result.errors]

@@ -28,9 +28,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from .contracts import Report
-from .ingest import PLAN_SUFFIXES, LoadError
-from .llm import LLMError
-from .models import ModelError
+from .errors import ReviewerError
+from .ingest import PLAN_SUFFIXES
 from .pipeline import ProgressFn, Reviewer
 from .render import summary_rows, to_docx, to_json, to_markdown
 
@@ -228,7 +227,7 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
             return BatchItem(source=str(path), status="skipped", outputs=outputs)
         report = reviewer.review(path, progress=progress)
         outputs = write_report(report, base, fmt)
-    except (LoadError, LLMError, ModelError, OSError) as exc:
+    except (ReviewerError, OSError) as exc:  # a bad plan, a failing model or index server: its message
         entry.error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one bad plan must not stop the batch
         entry.error = f"{type(exc).__name__}: {exc}"
@@ -243,13 +242,14 @@ def _review_one(path: Path, base: Path, entry: Entry, reviewer: Reviewer, fmt: s
 def review_batch(
     paths: list[Path], outdir: Path, reviewer: Reviewer, *, fmt: str = "md",
     on_item: Callable[[int, int, Path], None] | None = None, progress: ProgressFn | None = None,
-    workers: int | None = None,
+    workers: int | None = None, on_done: Callable[[int, int, BatchItem], None] | None = None,
 ) -> BatchResult:
     """Review every plan, skip those already done with the same content and settings, keep going past failures.
 
     ``workers`` plans at once (default :meth:`Settings.workers`: ``concurrency`` with the ``openai`` backend,
-    else 1). ``on_item(i, n, path)`` is called as plan i of n starts (one worker) or has finished (several);
-    ``progress`` gets the stages of each plan only with one worker.
+    else 1). With one worker ``on_item(i, n, path)`` is called as plan i of n starts and ``progress`` gets the
+    stages of each plan; with several, plans start together and neither is called. ``on_done(done, n, item)``
+    is called as each plan is finished, in either case. Every callback runs in the calling thread.
     """
     outdir.mkdir(parents=True, exist_ok=True)
     files = expand(paths)
@@ -261,10 +261,16 @@ def review_batch(
             for path, s in ((p, str(p.resolve())) for p in files)]
     items: list[BatchItem] = [BatchItem(source=str(p), status="error", error="not reviewed") for p in files]
 
+    finished = 0
+
     def finish(k: int, item: BatchItem) -> None:
+        nonlocal finished
         items[k] = item
         state.plans[todo[k][1].source] = todo[k][1]
         state.write(outdir)  # after each plan: a killed batch resumes from here
+        finished += 1
+        if on_done:
+            on_done(finished, len(files), item)
 
     def run(k: int) -> BatchItem:
         path, entry = todo[k]
@@ -279,10 +285,8 @@ def review_batch(
         executor = ThreadPoolExecutor(workers, thread_name_prefix="reviewer-batch")
         try:
             futures = {executor.submit(run, k): k for k in range(len(todo))}
-            for done, future in enumerate(as_completed(futures), 1):
+            for future in as_completed(futures):
                 finish(futures[future], future.result())
-                if on_item:
-                    on_item(done, len(files), todo[futures[future]][0])
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
     return BatchResult(items=items, tables=_summary(outdir, state))

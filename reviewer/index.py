@@ -1,9 +1,11 @@
 """Index stage: passages into a chromadb collection, embedded by our own model.
 
-The shipped corpus lives in a persistent collection under ``<home>/index``, one per embedding
-model (see :func:`collection_name`); a plan under review gets a throw-away in-memory collection. Each passage is stored with a content hash
-(text + embedder id), so a rebuild re-embeds only what changed. chromadb's default
-embedding function (which downloads a model) is never used: ours is passed explicitly.
+The shipped corpus lives in a persistent collection under ``<home>/index``, or in a Chroma server
+(``chroma run``) shared by every worker when ``Settings.index_url`` is set; one collection per embedding
+model (see :func:`collection_name`); a plan under review gets a throw-away in-memory collection. Each
+passage is stored with a content hash (text + embedder id), so a rebuild re-embeds only what changed, and
+a second process against the same server embeds nothing. Vectors are always computed here: chromadb's
+default embedding function (which downloads a model) is never used, ours is passed explicitly.
 """
 
 from __future__ import annotations
@@ -15,23 +17,44 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import chromadb
+import httpx
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.types import Documents, Embeddable, EmbeddingFunction
 from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import NotFoundError
+from chromadb.errors import ChromaError, NotFoundError
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, Field
 
 from .corpus import Passage
-from .errors import writable_dir
+from .errors import ReviewerError, writable_dir
 from .framework import CITABLE_IDS
 
 Notify = Callable[[str], None]
+
+
+class IndexServerError(ReviewerError):
+    """The Chroma server that holds the shared corpus index cannot be reached or failed a request."""
+
+
+def _server_problem(url: str, exc: BaseException) -> IndexServerError:
+    return IndexServerError(
+        f"the Chroma server at {url} (setting index_url) did not answer: {type(exc).__name__}: {exc}; start it with "
+        f"`chroma run --path DIR --host 127.0.0.1 --port PORT`, or unset index_url to keep the index under <home>/index"
+    )
+
+
+def http_client(url: str, settings: ChromaSettings) -> Any:
+    """A chromadb client of the server at ``url`` (``http(s)://host:port``); it checks that the server answers."""
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
+    return chromadb.HttpClient(host=parts.hostname or "", port=parts.port or (443 if https else 8000), ssl=https,
+                               settings=settings)
 
 
 class SyncResult(BaseModel):
@@ -125,14 +148,20 @@ def collection_name(name: str, embedder_id: str) -> str:
 
 
 class VectorIndex:
-    """A chromadb collection of passages, persistent (``path``, one collection per embedder) or in memory."""
+    """A chromadb collection of passages: in a Chroma server (``url``), on disk (``path``), or in memory.
 
-    def __init__(self, path: Path | None, embeddings: Embeddings, *, name: str = "corpus", notify: Notify | None = None) -> None:
-        self.path = path
+    The first two hold one collection per embedder and outlive the process; the last is dropped by :meth:`close`.
+    """
+
+    def __init__(self, path: Path | None, embeddings: Embeddings, *, name: str = "corpus", url: str | None = None,
+                 notify: Notify | None = None) -> None:
+        self.path = None if url else path
+        self.url = url
         self.embeddings = embeddings
         self.embedder_id = getattr(embeddings, "model_id", type(embeddings).__name__)
         self._legacy = name  # the one collection of indexes built before they were keyed on the embedder
-        self.name = collection_name(name, self.embedder_id) if path else f"{name}-{uuid.uuid4().hex[:12]}"
+        kept = self.path is not None or url is not None
+        self.name = collection_name(name, self.embedder_id) if kept else f"{name}-{uuid.uuid4().hex[:12]}"
         self._notify = notify or (lambda message: None)
         self._function = _EmbedderFunction(embeddings)
         self.rebuilt = False
@@ -140,7 +169,9 @@ class VectorIndex:
 
     def _connect(self) -> tuple[Any, Any]:
         settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-        if self.path is None:
+        if self.url:
+            client = http_client(self.url, settings)
+        elif self.path is None:
             client = chromadb.EphemeralClient(settings=settings)
         else:
             self.path.mkdir(parents=True, exist_ok=True)
@@ -156,7 +187,20 @@ class VectorIndex:
         collection.count()  # touch the data so a damaged store fails here, not later
         return client, collection
 
+    @contextlib.contextmanager
+    def _served(self) -> Iterator[None]:
+        """Turn a failure of the Chroma server (gone, refusing, answering nonsense) into :class:`IndexServerError`."""
+        try:
+            yield
+        except (httpx.HTTPError, ChromaError, ValueError, ConnectionError) as exc:
+            if self.url is None:
+                raise
+            raise _server_problem(self.url, exc) from exc
+
     def _open(self) -> tuple[Any, Any]:
+        if self.url:
+            with self._served():
+                return self._connect()
         try:
             return self._connect()
         except Exception as exc:  # noqa: BLE001 - chromadb raises many unrelated types on damage
@@ -170,7 +214,8 @@ class VectorIndex:
 
     def stored_hashes(self) -> dict[str, str]:
         """Passage id → content hash of what is stored now."""
-        got = self._collection.get(include=["metadatas"])
+        with self._served():
+            got = self._collection.get(include=["metadatas"])
         return {pid: meta["hash"] for pid, meta in zip(got["ids"], got["metadatas"])}
 
     def sync(self, passages: list[Passage], *, remove_missing: bool = True) -> SyncResult:
@@ -182,40 +227,60 @@ class VectorIndex:
         result = SyncResult(rebuilt=self.rebuilt)
         for start in range(0, len(changed), 64):
             batch = changed[start : start + 64]
-            self._collection.upsert(
-                ids=[p.id for p, _ in batch],
-                documents=[p.search_text() for p, _ in batch],
-                metadatas=[_metadata(p, h) for p, h in batch],
-            )
+            texts = [p.search_text() for p, _ in batch]
+            vectors = self.embeddings.embed_documents(texts)  # here, not in the server
+            with self._served():
+                self._collection.upsert(ids=[p.id for p, _ in batch], embeddings=vectors, documents=texts,  # type: ignore[arg-type]  # list[list[float]] is a valid Embeddings
+                                        metadatas=[_metadata(p, h) for p, h in batch])
         result.added = sum(1 for p, _ in changed if p.id not in stored)
         result.updated = len(changed) - result.added
         result.unchanged = len(wanted) - len(changed)
         stale = [pid for pid in stored if pid not in wanted] if remove_missing else []
-        if stale:
-            self._collection.delete(ids=stale)
+        with self._served():
+            if stale:
+                self._collection.delete(ids=stale)
+            result.total = self._collection.count()
         result.removed = len(stale)
-        result.total = self._collection.count()
         result.seconds = time.perf_counter() - started
         return result
 
     def passages(self) -> list[Passage]:
         """Every stored passage, in id order."""
-        got = self._collection.get(include=["metadatas"])
+        with self._served():
+            got = self._collection.get(include=["metadatas"])
         items = sorted(zip(got["ids"], got["metadatas"]))
         return [Passage.model_validate_json(meta["passage"]) for _, meta in items]
 
     def dense(self, query: str, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """Top-``k`` passage ids by cosine similarity to ``query``, with similarities."""
-        count = self._collection.count()
-        if count == 0:
-            return []
         vector = self.embeddings.embed_query(query)
-        got = self._collection.query(query_embeddings=[vector], n_results=min(k, count), where=where, include=["distances"])
+        with self._served():
+            count = self._collection.count()
+            if count == 0:
+                return []
+            got = self._collection.query(query_embeddings=[vector], n_results=min(k, count), where=where, include=["distances"])
         return [(pid, 1.0 - dist) for pid, dist in zip(got["ids"][0], got["distances"][0])]
 
+    def manifest(self) -> dict[str, Any]:
+        """What the index was last built from (see :func:`build_index`), or {}."""
+        if self.url:
+            with self._served():
+                stored = self._client.get_collection(self.name).metadata or {}
+            data: dict[str, Any] = json.loads(stored.get("manifest") or "{}")
+            return data
+        return read_manifest(self.path) if self.path else {}
+
+    def record_manifest(self, data: dict[str, Any]) -> None:
+        """Keep ``data`` with the index: in the server's collection metadata, or beside the index on disk."""
+        if self.url:
+            with self._served():  # the distance function stays in the collection's configuration
+                self._collection.modify(metadata={"embedder": self.embedder_id, "manifest": json.dumps(data)})
+        elif self.path:
+            write_manifest(self.path, data)
+
     def close(self) -> None:
-        """Drop an in-memory collection (persistent ones stay)."""
-        if self.path is None:
+        """Drop an in-memory collection (persistent and served ones stay)."""
+        if self.path is None and self.url is None:
             with contextlib.suppress(Exception):  # already gone
                 self._client.delete_collection(self.name)
 
@@ -240,12 +305,13 @@ def index_dir(home: Path) -> Path:
 
 
 def build_index(
-    corpus_dirs: list[Path], path: Path, embeddings: Embeddings, *, notify: Notify | None = None
+    corpus_dirs: list[Path], path: Path, embeddings: Embeddings, *, url: str | None = None, notify: Notify | None = None
 ) -> tuple[VectorIndex, SyncResult]:
-    """Sync the persistent index at ``path`` with every corpus file under ``corpus_dirs``.
+    """Sync the persistent index at ``path`` (or in the Chroma server at ``url``) with every corpus file under ``corpus_dirs``.
 
     Unreadable user documents are skipped with a message; malformed digests stop the build; a
-    folder that cannot be written is a :class:`~reviewer.errors.StorageError` before any work.
+    folder that cannot be written is a :class:`~reviewer.errors.StorageError` before any work, a
+    server that does not answer an :class:`IndexServerError`.
     """
     from .corpus import corpus_files, file_passages
     from .ingest import LoadError
@@ -259,19 +325,19 @@ def build_index(
         except LoadError as exc:
             skipped.append(f"skipped {file}: {exc}")
             notify(skipped[-1])
-    writable_dir(path, "the corpus index", "set REVIEWER_HOME (or the home setting) to a writable folder")
-    index = VectorIndex(path, embeddings, notify=notify)
+    if url is None:
+        writable_dir(path, "the corpus index", "set REVIEWER_HOME (or the home setting) to a writable folder")
+    index = VectorIndex(path, embeddings, url=url, notify=notify)
     result = index.sync(passages)
     result.messages = skipped + ([f"index at {path} was unreadable and has been rebuilt"] if index.rebuilt else [])
     hashes = sorted(p.content_hash(index.embedder_id) for p in passages)
-    write_manifest(
-        path,
-        {
+    corpus_sha256 = hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]
+    if result.added or result.updated or result.removed or index.manifest().get("corpus_sha256") != corpus_sha256:
+        index.record_manifest({
             "embedder": index.embedder_id,
-            "corpus_sha256": hashlib.sha256("".join(hashes).encode()).hexdigest()[:16],
+            "corpus_sha256": corpus_sha256,
             "passages": len(passages),
             "documents": len({p.doc_id for p in passages}),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        },
-    )
+        })
     return index, result

@@ -129,6 +129,27 @@ class _OpenAIStyleChat(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
+def llama_params(model_path: Path, *, n_ctx: int, n_threads: int, seed: int | None, api_keys: list[str]) -> Any:
+    """llama.cpp's server parameters for one bundled model, one request at a time (``xllamacpp.CommonParams``).
+
+    The in-process backend and ``reviewer serve-model`` both start from these, so they answer alike.
+    """
+    import xllamacpp as xlc
+
+    params = xlc.CommonParams()
+    params.model.path = str(model_path)
+    params.n_ctx = n_ctx
+    params.n_parallel = 1
+    params.cpuparams.n_threads = n_threads
+    params.cpuparams_batch.n_threads = n_threads
+    params.verbosity = -1
+    params.ui = False
+    params.api_keys = api_keys
+    params.sampling.seed = seed if seed is not None else 42
+    params.warmup = False
+    return params
+
+
 class LocalChat(_OpenAIStyleChat):
     """A bundled GGUF model run in-process by llama.cpp's server (xllamacpp).
 
@@ -150,18 +171,9 @@ class LocalChat(_OpenAIStyleChat):
     def _start(self) -> Any:
         import xllamacpp as xlc  # heavy native import: only when a local model is used
 
-        params = xlc.CommonParams()
-        params.model.path = str(self.model_path)
-        params.n_ctx = self.n_ctx
-        params.n_parallel = 1
-        params.cpuparams.n_threads = self.n_threads
-        params.cpuparams_batch.n_threads = self.n_threads
-        params.verbosity = -1
-        params.ui = False
         # The embedded server also listens on a loopback port; lock it with a random key.
-        params.api_keys = [secrets.token_hex(16)]
-        params.sampling.seed = self.seed if self.seed is not None else 42
-        params.warmup = False
+        params = llama_params(self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads, seed=self.seed,
+                              api_keys=[secrets.token_hex(16)])
         return xlc.Server(params)
 
     def _send(self, request: dict[str, Any]) -> dict[str, Any]:

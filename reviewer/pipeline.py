@@ -43,7 +43,7 @@ from .deadline import time_budget, time_left
 from .embeddings import make_embeddings
 from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
-from .index import build_index, index_dir, read_manifest
+from .index import build_index, index_dir
 from .ingest import clean, read
 from .judge import ScoreCache, SentenceJudge, SentenceScore
 from .llm import LLMError, LLMTimeoutError, make_chat
@@ -112,6 +112,7 @@ class Reviewer:
         self.framework = framework or load_framework()
         self.reading: ReadingRules = load_reading_rules()
         self._corpus: HybridRetriever | None = None
+        self._corpus_manifest: dict[str, Any] = {}
         self.template = load_prompt("judge_sentence")
         self._building = threading.RLock()
         """Held while a model, the judge or the index is built: a concurrent batch builds each once."""
@@ -165,8 +166,9 @@ class Reviewer:
         with self._building:
             if self._corpus is None:
                 dirs = [*default_corpus_dirs(), self.settings.user_corpus_dir()]
-                index, _ = build_index(dirs, index_dir(self.settings.home), self.embeddings)
+                index, _ = build_index(dirs, index_dir(self.settings.home), self.embeddings, url=self.settings.index_url)
                 self._corpus = HybridRetriever(index)
+                self._corpus_manifest = index.manifest()
         return self._corpus
 
     def review(self, source: str | Path | bytes, *, name: str | None = None, progress: ProgressFn | None = None) -> Report:
@@ -351,14 +353,13 @@ class Reviewer:
         usage = Usage()
         for f in findings:
             usage = usage.add(f.usage)
-        manifest = read_manifest(index_dir(self.settings.home)) if self._corpus is not None else {}
         return RunInfo(
             backend=self.settings.backend,
             model=getattr(self.chat, "model_name", self.settings.model) if self._chat is not None else self.settings.model,
             embedder=getattr(self.embeddings, "model_id", ""),
             prompts={self.template.id: self.template.sha256},
             framework_sha256=self.framework.sha256,
-            corpus_sha256=manifest.get("corpus_sha256", ""),
+            corpus_sha256=self._corpus_manifest.get("corpus_sha256", ""),
             usage=usage,
             seconds=round(timer.total(), 2),
             stage_seconds={k: round(v, 2) for k, v in timer.seconds.items()},

@@ -51,3 +51,53 @@ def test_the_cli_writes_no_progress_into_redirected_output(sample_plan):
                                        "--format", "json"])
     assert result.exit_code == 0, result.output
     assert result.output.lstrip().startswith("{") and "judging" not in result.output and "\x1b[" not in result.output
+
+
+def test_a_batch_shows_plans_per_minute_and_an_eta_from_the_plans_reviewed():
+    from reviewer.batch import BatchItem
+
+    now = [0.0]
+    out = io.StringIO()
+    with ProgressDisplay(Console(file=out, force_terminal=True, width=160), clock=lambda: now[0]) as display:
+        display.on_done(1, 10, BatchItem(source="a.txt", status="skipped"))  # already done: no time, not in the rate
+        for done, seconds in ((2, 20.0), (3, 60.0)):
+            now[0] = seconds
+            display.on_done(done, 10, BatchItem(source=f"{done}.txt", status="reviewed"))
+    shown = out.getvalue()
+    # 2 plans reviewed in 60 s: 2.0 plans/min, 7 left: 3.5 min
+    assert "plans (3/10)" in shown and "2.0 plans/min" in shown and "0:03:30" in shown
+
+
+def test_a_concurrent_batch_over_stub_endpoints_moves_the_bar(tmp_path):
+    import sys
+    from pathlib import Path
+
+    from reviewer.batch import review_batch
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from stub_openai import StubServer
+    from test_scale import make_plans, reviewer_for
+
+    servers = [StubServer(0.003).start() for _ in range(2)]
+    try:
+        reviewer, _ = reviewer_for([s.url for s in servers], tmp_path / "home", concurrency=4)
+        out = io.StringIO()
+        with ProgressDisplay(Console(file=out, force_terminal=True, width=160)) as display:
+            result = review_batch(make_plans(tmp_path / "plans", 6), tmp_path / "out", reviewer, fmt="json",
+                                  on_item=display.on_item, progress=display, on_done=display.on_done)
+    finally:
+        for server in servers:
+            server.stop()
+    shown = out.getvalue()
+    assert [i.status for i in result.items] == ["reviewed"] * 6
+    assert all(f"plans ({k}/6)" in shown for k in range(1, 7)) and "plans/min" in shown and "ETA" in shown
+    assert "reviewing" not in shown  # no one plan's stages while several are in flight
+
+
+def test_a_batch_is_quiet_when_not_a_terminal():
+    from reviewer.batch import BatchItem
+
+    out = io.StringIO()
+    with ProgressDisplay(Console(file=out)) as display:
+        display.on_done(1, 3, BatchItem(source="a.txt", status="reviewed"))
+    assert out.getvalue() == ""
