@@ -55,6 +55,7 @@ class ScannedPlan:
 
     pdf: bytes
     pages: list[str] = field(default_factory=list)
+    """The black text of each page; the red header and the seal are red ink, which the OCR leaves out."""
     images: list[Image.Image] = field(default_factory=list)
 
 
@@ -151,8 +152,7 @@ def scanned_plan(text: str, scan: Scan, max_pages: int | None = None) -> Scanned
     plan = ScannedPlan(pdf=b"")
     for i, lines in enumerate(pages):
         plan.images.append(_scanned(_page(lines, scan, i == 0, i == len(pages) - 1, rng), scan, rng))
-        header = f"{scan.header}\n" if i == 0 and scan.header else ""
-        plan.pages.append(header + "\n".join(line for line, _ in lines))
+        plan.pages.append("\n".join(line for line, _ in lines))
     buf = io.BytesIO()
     plan.images[0].save(buf, "PDF", save_all=True, append_images=plan.images[1:], resolution=scan.dpi, quality=scan.quality)
     plan.pdf = buf.getvalue()

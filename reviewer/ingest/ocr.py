@@ -2,14 +2,15 @@
 
 Runs between :func:`~reviewer.ingest.read` and :func:`~reviewer.ingest.clean`: a page that shows an image and has
 no text (:func:`needs_ocr`) is rendered with pdfium and recognised by RapidOCR (PP-OCRv4 models run by
-onnxruntime; the models ship inside the ``rapidocr-onnxruntime`` wheel, nothing is downloaded). Every other
-page keeps its text layer. The OCR'd text comes out a line per printed line, like pypdf's, so the PDF repair
+onnxruntime; the models ship inside the ``rapidocr-onnxruntime`` wheel, nothing is downloaded) in its red
+channel, so red ink (seals, the red header) is left out. Every other page keeps its text layer. The OCR'd text comes out a line per printed line, like pypdf's, so the PDF repair
 in :mod:`.repair` joins it into paragraphs the same way. Both packages are the optional ``ocr`` extra:
 without them, or with the setting off, a scanned PDF is refused as before, and the message says why.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .limits import LoadError
 from .pages import RawDocument, RawPage
+from .textquality import CJK
 
 ENGINE = "RapidOCR (PP-OCRv4, onnxruntime)"
 """The engine as reports name it."""
@@ -91,6 +93,16 @@ def _lines(result: list[Any] | None) -> list[_Line]:
     return lines
 
 
+_HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+_HALF_NEAR_CJK = re.compile(f"(?<=[{CJK}])[,;:?!)]|[,;:?!(](?=[{CJK}])|(?<=[{CJK}])\\.(?!\\d)|\\((?=[{CJK}])")
+"""Half-width punctuation next to an ideograph: the recogniser often returns ``,`` for ``，`` in Chinese text."""
+
+
+def full_width(text: str) -> str:
+    """Half-width punctuation beside Chinese characters made full-width, as the printed plan has it."""
+    return _HALF_NEAR_CJK.sub(lambda m: _HALF[m.group()], text)
+
+
 def _page_text(lines: list[_Line]) -> str:
     """Boxes joined into printed lines, top to bottom: boxes whose middles lie within one another's height are one line."""
     rows: list[list[_Line]] = []
@@ -100,7 +112,32 @@ def _page_text(lines: list[_Line]) -> str:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return "\n".join("".join(b.text for b in sorted(row, key=lambda b: b.left)) for row in rows)
+    return full_width("\n".join("".join(b.text for b in sorted(row, key=lambda b: b.left)) for row in rows))
+
+
+RED_MARGIN = 40
+"""A pixel whose red exceeds its green and blue by more than this is red ink."""
+BLACK = 120
+"""Pixels darker than this in the red channel are black print, kept even beside red ink (text under a seal)."""
+
+
+def without_red(rgb: Any) -> Any:
+    """The page in grey with red ink (seals, the red header, signatures) turned to the paper's tone.
+
+    Black print under a seal stays dark (the ink multiplies), so a seal neither hides a line nor adds its own
+    words; in the red channel the rest of a red stroke's edge is light.
+    """
+    import numpy as np
+
+    pixels = rgb.astype(np.int16)
+    red = pixels[..., 0] - np.maximum(pixels[..., 1], pixels[..., 2]) > RED_MARGIN
+    near = red.copy()
+    for dy in range(-2, 3):  # two pixels round red ink too: JPEG blurs its colour at the edges, leaving outlines
+        for dx in range(-2, 3):
+            near |= np.roll(red, (dy, dx), axis=(0, 1))
+    paper = np.median(pixels[::4, ::4, 0])  # the paper's tone: pure white would leave a white glyph on grey paper
+    grey = np.where(near & (pixels[..., 0] > BLACK), paper, pixels[..., 0]).astype(np.uint8)
+    return np.stack([grey] * 3, axis=-1)
 
 
 def recognise_page(data: bytes, number: int, threads: int = 2) -> tuple[str, float]:
@@ -113,11 +150,11 @@ def recognise_page(data: bytes, number: int, threads: int = 2) -> tuple[str, flo
         page = pdf[number - 1]
         width, height = page.get_size()
         scale = min(MAX_DPI / 72, MAX_SIDE_PX / max(width, height, 1.0))
-        image = page.render(scale=scale).to_pil().convert("RGB")
+        image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     finally:
         pdf.close()
     with _engine_lock:  # one onnxruntime session, used by one thread at a time
-        result, _ = _engine(threads)(np.asarray(image))
+        result, _ = _engine(threads)(without_red(image))
     lines = _lines(result)
     chars = sum(len(b.text) for b in lines)
     confidence = sum(b.score * len(b.text) for b in lines) / chars if chars else 0.0
