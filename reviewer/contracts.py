@@ -61,6 +61,12 @@ class PageReport(BaseModel):
     characters) or ``error`` (the page could not be read); None if kept."""
     reason: str | None = None
     """The rejection in words, with what to do about it."""
+    source: Literal["text", "ocr"] = "text"
+    """Where the page's text came from: the PDF's text layer (or the file's text), or OCR of a scanned page."""
+    ocr_confidence: float | None = None
+    """Mean confidence (0–1) of the OCR'd characters of the page; None when the text layer was used."""
+    low_confidence: bool = False
+    """OCR read the page with a mean confidence below ``ocr_min_confidence``: check its quotes against the scan."""
 
 
 class QualityReport(BaseModel):

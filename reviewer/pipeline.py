@@ -1,4 +1,4 @@
-"""The review pipeline: load → clean → segment → scope → retrieve → judge → verify → aggregate → cite.
+"""The review pipeline: load → ocr → clean → segment → scope → retrieve → judge → verify → aggregate → cite.
 
 ``Reviewer.review`` reads as that list of stages, each a typed call timed by
 ``with timer(stage)``; rendering is left to the caller (:mod:`reviewer.render`). The chat
@@ -44,7 +44,7 @@ from .embeddings import make_embeddings
 from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
 from .index import build_index, index_dir
-from .ingest import clean, read
+from .ingest import LoadLimits, OcrOptions, clean, read, recognise
 from .judge import ScoreCache, SentenceJudge, SentenceScore
 from .llm import LLMError, LLMTimeoutError, make_chat
 from .profile import profile
@@ -176,8 +176,12 @@ class Reviewer:
         notify = progress or (lambda event: None)
         timer = StageTimer()
         notify(Progress(stage="load"))
+        st = self.settings
         with timer("load"):
-            raw = read(source, name=name)
+            raw = read(source, name=name, limits=LoadLimits(min_ocr_confidence=st.ocr_min_confidence))
+        with timer("ocr"):
+            options = OcrOptions(enabled=st.ocr, max_pages=st.ocr_max_pages, timeout_s=st.ocr_timeout_s, threads=st.threads())
+            raw = recognise(raw, options, lambda i, n: notify(Progress(stage="ocr", i=i, n=n)))
         with timer("clean"):
             doc = clean(raw)
         with timer("segment"):
@@ -190,7 +194,7 @@ class Reviewer:
             candidates = self.candidates(doc.text, sentences)
         with timer("cite"):
             corpus = self.corpus  # before the model works: an unwritable home fails now, not after judging
-        with time_budget(self.settings.review_timeout_s - timer.total()):
+        with time_budget(st.review_timeout_s - (timer.total() - timer.seconds["ocr"])):  # OCR has its own bound
             findings = self._judge_checks(doc, sentences, scope, candidates, timer, notify)
         with timer("cite"), self._citing:  # one search at a time in the shared index
             for finding in findings:

@@ -31,7 +31,7 @@ from .pipeline import Progress as ReviewEvent
 if TYPE_CHECKING:
     from .batch import BatchItem
 
-STAGES = {"load": "reading", "retrieve": "choosing candidate sentences", "judge": "judging", "review": "reviewing"}
+STAGES = {"load": "reading", "ocr": "OCR of scanned page", "retrieve": "choosing candidate sentences", "judge": "judging", "review": "reviewing"}
 """Each pipeline stage in the display's words."""
 NAME_CHARS = 28
 """A plan's name is cut to this, so the bars keep their room on an 80-column terminal."""
@@ -120,8 +120,9 @@ class ProgressDisplay:
     def __call__(self, event: ReviewEvent) -> None:
         """One event of the review in progress: its stage, and for a check which one of how many."""
         stage = STAGES.get(event.stage, event.stage)
-        if event.check:
+        if event.n:  # a check of the eight, or a scanned page of the scan
+            what = f" {event.check}" if event.check else ""
             self._bars.update(self._plan, total=event.n, completed=event.i - 1,
-                              description=f"{self._name}{stage} {event.check} ({event.i}/{event.n})")
+                              description=f"{self._name}{stage}{what} ({event.i}/{event.n})")
         else:
             self._bars.update(self._plan, description=f"{self._name}{stage}")

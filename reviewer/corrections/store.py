@@ -7,11 +7,13 @@ keyed by the hash of its text: correcting the same plan again replaces its line.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +23,7 @@ from .core import CorrectedExample, Decision, to_example
 
 FILE_NAME = "corrections.jsonl"
 _lock = threading.Lock()
+"""Serialises the threads of one process; :func:`_file_lock` serialises processes."""
 
 
 def corrections_path(home: Path) -> Path:
@@ -42,11 +45,25 @@ def _key(line: str) -> str | None:
     return row.get("sha256") if isinstance(row, dict) else None
 
 
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``<path>.lock`` while a process reads, changes and replaces ``path``.
+
+    The lock is on a file beside it, not on the corrections file itself, which ``os.replace`` swaps for a new one.
+    """
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def save_example(example: CorrectedExample, home: Path) -> Path:
     """Add the example to the corrections file, replacing an earlier line for the same plan text."""
     path = corrections_path(home)
     writable_dir(path.parent, "the corrections", "set REVIEWER_HOME (or the home setting) to a writable folder")
-    with _lock:
+    with _lock, _file_lock(path):  # two pages or processes saving at once: each sees the other's line
         kept = [line for line in _lines(path) if _key(line) != example.sha256]
         kept.append(example.model_dump_json())
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".corrections-", suffix=".jsonl")

@@ -1,11 +1,13 @@
 """Ingest: a plan file (PDF, DOCX, HTML, TXT, Markdown) into a cleaned, checked :class:`Document`.
 
-Two stages, each a typed call, and :func:`load` for both at once:
+Three stages, each a typed call, and :func:`load` for read and clean at once:
 
 - :func:`read` — source → :class:`RawDocument`: the bytes of a path, an upload or pasted
   text (:mod:`.source`), their type decided by content (:func:`.source.sniff`), then one
   reader per format (:mod:`.read_pdf`, :mod:`.read_docx`, :mod:`.read_html`,
   :mod:`.read_text`) into raw pages, refused past the limits (:mod:`.limits`).
+- :func:`recognise` — :class:`RawDocument` → :class:`RawDocument`: the scanned pages of a PDF (an image, no
+  text layer) read by offline OCR (:mod:`.ocr`); other pages keep their text layer.
 - :func:`clean` — :class:`RawDocument` → :class:`Document`: the quality gate drops pages
   that are empty, scanned or garbled (:mod:`.gate`), the text is repaired (:mod:`.repair`:
   PDF line breaks, stray spaces, split numbers, running headers and page numbers), and the
@@ -22,8 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..contracts import Document, QualityReport
-from .gate import page_reports, page_spans, page_warnings, refuse, screen
+from .gate import ocr_warnings, page_reports, page_spans, page_warnings, refuse, screen
 from .limits import FORMATS, MB, PLAN_SUFFIXES, LoadError, LoadLimits, check_page_count, check_text_size
+from .ocr import OcrOptions, needs_ocr, ocr_missing, recognise
 from .pages import RawDocument, RawPage
 from .read_docx import docx_pages
 from .read_html import html_pages
@@ -33,7 +36,8 @@ from .repair import clean_pdf_pages, clean_plain_pages
 from .source import read_source, sniff
 from .textquality import cid_count, cjk_share, garbled_share
 
-__all__ = ["FORMATS", "MB", "PLAN_SUFFIXES", "LoadError", "LoadLimits", "RawDocument", "RawPage", "clean", "load", "read"]
+__all__ = ["FORMATS", "MB", "PLAN_SUFFIXES", "LoadError", "LoadLimits", "OcrOptions", "RawDocument", "RawPage", "clean", "load",
+           "needs_ocr", "ocr_missing", "read", "recognise"]
 
 
 def _pages(kind: str, data: bytes, label: str, limits: LoadLimits, warns: list[str]) -> list[RawPage]:
@@ -59,7 +63,7 @@ def read(source: str | Path | bytes, *, name: str | None = None, limits: LoadLim
     pages = _pages(kind, data, label, limits, warns)
     check_page_count(label, len(pages), limits)
     check_text_size(label, [page.text for page in pages], limits, lines_are_paragraphs=kind != "pdf")  # PDF: a line per printed line
-    return RawDocument(label=label, format=kind, pages=pages, warnings=warns, limits=limits)
+    return RawDocument(label=label, format=kind, pages=pages, warnings=warns, limits=limits, data=data if kind == "pdf" else None)
 
 
 def clean(raw: RawDocument) -> Document:
@@ -77,14 +81,15 @@ def clean(raw: RawDocument) -> Document:
         cleaned = clean_pdf_pages(kept, isolated_numbers=pasted_pdf)  # pasted text has no page edges
     else:
         cleaned = clean_plain_pages(kept)
-    reports = page_reports(raw.pages, cleaned, rejected)
-    refuse(raw.label, raw.format, reports, cleaned.text, raw.limits, images=any(page.has_images for page in raw.pages))
+    reports = page_reports(raw.pages, cleaned, rejected, raw.limits.min_ocr_confidence)
+    refuse(raw.label, raw.format, reports, cleaned.text, raw.limits, images=any(page.has_images for page in raw.pages),
+           ocr_note=raw.ocr_note)
     quality = QualityReport(
         pages_total=len(raw.pages),
         pages=reports,
         cjk_share=round(cjk_share(cleaned.text), 4),
         garbled_share=round(garbled_share(cleaned.text), 4),
-        warnings=warns + page_warnings(reports, cleaned),
+        warnings=warns + ocr_warnings(reports) + page_warnings(reports, cleaned),
     )
     return Document(source=raw.label, format=raw.format, text=cleaned.text, pages=page_spans(cleaned), quality=quality)
 

@@ -20,6 +20,8 @@ class RawPage(NamedTuple):
     text: str
     has_images: bool = False
     error: str | None = None
+    ocr_confidence: float | None = None
+    """Mean confidence of the OCR that read the page (0 if it found no text); None for a text layer."""
 
 
 PAGE_BREAK = "\f"
@@ -38,6 +40,10 @@ class RawDocument(NamedTuple):
     """What the reader noticed (a renamed file, hidden text left out, a worked-around PDF flaw)."""
     limits: LoadLimits
     """The limits it was read under; cleaning applies the same ones."""
+    data: bytes | None = None
+    """A PDF's bytes, kept for the OCR stage to render its scanned pages; None for other formats."""
+    ocr_note: str = ""
+    """Why scanned pages were not recognised (OCR switched off or not installed); empty otherwise."""
 
 
 def hidden_warning(dropped: list[str], where: str) -> str | None:

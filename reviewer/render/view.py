@@ -117,6 +117,11 @@ def finding_view(f: Finding) -> FindingView:
 def _quality(report: Report) -> list[str]:
     q = report.quality
     lines = [f"读取 {q.pages_read}/{q.pages_total} 页，中文占比 {q.cjk_share:.0%}。"]
+    ocr = [p for p in q.pages if p.source == "ocr" and p.rejected is None]
+    if ocr:
+        pages = "，".join(f"第{p.number}页 {p.ocr_confidence:.2f}" + ("（置信度低，请对照扫描件核对）" if p.low_confidence else "")
+                         for p in ocr)
+        lines.append(f"无文字层、经 OCR 识别的页（平均置信度）：{pages}；其余页取自文字层。")
     lines += [f"第{p.number}页未采用：{p.reason}" for p in q.rejected]
     return lines + [f"⚠️ {w}" for w in q.warnings]
 
