@@ -145,7 +145,7 @@ class _Grounder:
             self._terms = set()
             for s in self.sentences:
                 for evidence in self.finder.find_all(s.text):
-                    self._terms |= self.finder.terms(evidence.words)
+                    self._terms |= self.finder.terms(s.text, evidence.words)
         return self._terms
 
 

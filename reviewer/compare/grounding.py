@@ -83,11 +83,23 @@ class EndowmentFinder:
                 found.append(Evidence(kind, words))
         return found
 
-    def terms(self, words: str) -> set[str]:
-        """The specific words of an endowment, to find it named again elsewhere (岚溪黑猪 → 岚溪, 黑猪)."""
-        found = set()
+    def terms(self, sentence: str, words: str) -> set[str]:
+        """The specific words of an endowment (``words``, found in ``sentence``), to find it named again elsewhere.
+
+        岚溪黑猪存栏… gives 岚溪, 黑猪. The sentence is tagged whole so that no word is cut at the edge of
+        ``words``; nouns inside ``words`` are kept, less the cue words and the fashionable fields' words.
+        """
+        start = sentence.find(words)
+        if start < 0:
+            return set()
+        end = start + len(words)
+        hot = [(m.start(), m.end()) for m in self._fashionable.finditer(sentence)] if self._fashionable else []
         single_units = "".join(u for u in self.cues.units if len(u) == 1)
-        for token in _jieba_pos().cut(words):
+        found, at = set(), 0
+        for token in _jieba_pos().cut(sentence):
+            left, at = at, at + len(token.word)
+            if left < start or at > end or any(a < at and left < b for a, b in hot):
+                continue
             word = token.word.strip(single_units)
             if token.flag in _NOUNS and len(word) >= 2 and _is_cjk(word) and len(self._stop.sub("", word)) >= 2:
                 found.add(word)
