@@ -23,7 +23,7 @@ ProgressFn = Callable[[str, int, int], None]
 
 
 class CompareSettings(BaseModel):
-    """Everything that shapes a comparison; the defaults were fitted on the tuning half of ``eval/compare``."""
+    """Everything that shapes a comparison; passage defaults were fitted on the tuning half of ``eval/compare``, the grounding and warning rules after reading both halves (see the README)."""
 
     passages: PassageSettings = Field(default_factory=PassageSettings)
     scores: ScoreSettings = Field(default_factory=ScoreSettings)
