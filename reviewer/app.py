@@ -134,19 +134,19 @@ def _review_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[An
 
 
 def _batch_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any, ...]]:
-    """The batch button's handler: :func:`~reviewer.batch.review_batch` into a status line, a verdict table and the tables.
+    """The batch button's handler: :func:`~reviewer.batch.review_batch` into a status line, a table and downloads.
 
-    Each click reviews into a folder of its own, so its table holds only the plans uploaded with it.
+    It also returns the reports' paths by plan file name, kept in the session for the 横向比较 tab. Each click reviews into a folder of its own, so its table holds only the plans uploaded with it.
     """
 
     def run_batch(files: list[str] | None, backend: str, url: str, model: str, key: str,
                   progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's documented way to get a progress tracker
         if not files:
-            return ("请先上传一个或多个规划文件。", None, None)
+            return ("请先上传一个或多个规划文件。", None, None, None)
         try:
             reviewer = pool.get(_choice(backend, url, model, key))
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-            return (f"❌ {friendly(exc)}", None, None)
+            return (f"❌ {friendly(exc)}", None, None, None)
 
         def on_item(i: int, n: int, path: Path) -> None:  # one plan at a time: the one under way
             progress((i - 1) / n, desc=f"{path.name}（{i}/{n}）")
@@ -162,7 +162,9 @@ def _batch_handler(pool: ReviewerPool, workdir: Path) -> Callable[..., tuple[Any
         incomplete = [r.source for r in reports if not r.summary.complete]
         status = (f"完成 {len(reports)} 份" + (f"（其中 {len(incomplete)} 份审读未完成：{'、'.join(incomplete)}）" if incomplete else "")
                   + (f"；失败 {len(errors)} 份：" + "；".join(errors) if errors else ""))
-        return (status, rows, result.tables or None)
+        # the 横向比较 tab compares these reports instead of reading the plans again
+        by_name = {Path(item.source).name: item.outputs[0] for item in result.items if item.outputs}
+        return (status, rows, result.tables or None, by_name)
 
     return run_batch
 
@@ -204,7 +206,8 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             batch_status = gr.Markdown()
             batch_table = gr.Dataframe(headers=["文件", *CHECK_IDS], interactive=False)
             batch_out = gr.File(label="下载汇总表（CSV、XLSX）", file_count="multiple")
-        compare_tab(workdir, batch_files)
+            batch_reports = gr.State(None)
+        compare_tab(workdir, batch_files, batch_reports)
         with gr.Tab("设置"):
             backend = gr.Radio(backends, value=default_backend, label="模型后端（仅对本会话有效）")
             url = gr.Textbox(label="OpenAI 兼容接口地址（backend=openai）", value=settings.base_url or "")
@@ -215,7 +218,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             gr.Markdown(eval_figures_md())
         go.click(run_review, [upload, pasted, backend, url, model, key], [status, summary, findings, plan, quality, files, reviewed],
                  concurrency_limit=1, concurrency_id="model")
-        batch_go.click(run_batch, [batch_files, backend, url, model, key], [batch_status, batch_table, batch_out],
+        batch_go.click(run_batch, [batch_files, backend, url, model, key], [batch_status, batch_table, batch_out, batch_reports],
                        concurrency_limit=1, concurrency_id="model")
     return app
 

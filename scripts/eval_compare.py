@@ -1,17 +1,24 @@
-"""Score ``reviewer compare`` on the labelled comparison set (``eval/compare``).
+"""Score ``reviewer compare`` on a labelled comparison set (``eval/compare``, or any set in its format).
 
-    .venv/bin/python scripts/eval_compare.py [--set eval/compare] [--json OUT] [--show] [--reports DIR]
+    .venv/bin/python scripts/eval_compare.py [--set DIR | --manifest FILE --plans DIR] [--half all]
+                                             [--cv] [--json OUT] [--show] [--reports DIR]
 
-The set holds ``plans/*.txt`` and ``manifest.json``: per-plan ``grounding`` labels (0–1), the copied
-paragraph pairs ``copied_paragraphs`` [{a, para_a, b, para_b}] (1-based paragraph = i-th non-empty line)
-and ``field_mentions`` [{plan, quote, field}]. The plans are split in two halves that keep copy families
-(plans linked by copied paragraphs) together: the *tuning* half (at most half the plans; the only one the
-settings were fitted on) and the *test* half (reported). Each half is compared as its own batch, text
-only (no reviews), and scored on:
+A set holds ``plans/*.txt`` and ``manifest.json`` (``--manifest``/``--plans`` name them apart): per-plan
+``grounding`` labels (0–1) and ``fields`` [{field, grounded}], the copied paragraph pairs
+``copied_paragraphs`` [{a, para_a, b, para_b}] (1-based paragraph = i-th non-empty line), ``field_mentions``
+[{plan, quote, field}] and ``group`` per plan. The plans are split in two halves that keep copy families
+(plans linked by copied paragraphs) together (*tuning* and *test*); ``--half all`` compares the whole set
+as one batch (a new held-out set is scored so). Each batch is compared text only (no reviews) and scored on:
 
 - copied-paragraph pairs: precision and recall of the predicted pairs against the labelled ones;
-- grounding: Spearman correlation between the plans' grounding scores and the labels;
-- taxonomy: accuracy of the field the matcher gives each labelled mention's quote.
+- grounding: Spearman correlation between the plans' grounding scores and the labels, and the share of
+  labelled plan fields whose grounded flag is right (a field not found counts as wrong);
+- taxonomy: accuracy of the field the matcher gives each labelled mention's quote;
+- the ⚠ warning against the groups (it should fire on hot-list plans and their copies, on no other) and the
+  near-identical clusters against the copy families (plan pairs linked by ``copy_of`` in group ``copy``).
+
+``--cv`` fits the grounding switches (which kinds of evidence and which scopes count) on each half and
+scores them on the other, both ways.
 """
 
 from __future__ import annotations
@@ -20,13 +27,16 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
+from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from scipy.stats import spearmanr
 
-from reviewer.compare import FieldMatcher, compare, load_taxonomy
+from reviewer.compare import CompareSettings, FieldMatcher, compare_plans, load_taxonomy
+from reviewer.compare.inputs import gather
 from reviewer.compare.models import Comparison
+from reviewer.compare.taxonomy import EvidenceKind, Scope
 
 ROOT = Path(__file__).resolve().parents[1]
 Pair = frozenset[tuple[str, int]]
@@ -94,17 +104,40 @@ def predicted_pairs(result: Comparison) -> set[Pair]:
 def _input(folder: Path, plan: str, reports: Path | None) -> Path:
     """The plan's review report from ``reports`` when there is one (its E3 evidence then grounds fields), else its text."""
     report = reports / f"{plan}.json" if reports else None
-    return report if report is not None and report.is_file() else folder / "plans" / f"{plan}.txt"
+    return report if report is not None and report.is_file() else folder / f"{plan}.txt"
 
 
-def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: bool,
-               reports: Path | None = None) -> dict[str, Any]:
-    """Compare one half as a batch and score it."""
-    result = compare([_input(folder, p, reports) for p in plans])
+def warned_groups(manifest: dict[str, Any]) -> set[str]:
+    """Plans the ⚠ warning should fire on: hot-list plans and copies of them."""
+    records = {plan_id(r.get("id", "")): r for r in _records(manifest.get("plans"))}
+    hot = {p for p, r in records.items() if r.get("group") == "hotlist"}
+    return hot | {p for p, r in records.items() if r.get("group") == "copy" and plan_id(r.get("copy_of") or "") in hot}
+
+
+def copy_families(manifest: dict[str, Any], keep: set[str]) -> set[frozenset[str]]:
+    """Labelled near-identical plan pairs: each copy with its source (both in ``keep``)."""
+    return {frozenset({p, plan_id(r["copy_of"])}) for r in _records(manifest.get("plans"))
+            if r.get("group") == "copy" and r.get("copy_of") and (p := plan_id(r["id"])) in keep
+            and plan_id(r["copy_of"]) in keep}
+
+
+def _pr(found: set[Any], gold: set[Any]) -> tuple[float | None, float | None]:
+    hits = len(found & gold)
+    return (round(hits / len(found), 3) if found else None, round(hits / len(gold), 3) if gold else None)
+
+
+def compare_half(folder: Path, plans: list[str], reports: Path | None = None,
+                 settings: CompareSettings | None = None) -> Comparison:
+    """Compare one half (or the whole set) as a batch."""
+    return compare_plans(gather([_input(folder, p, reports) for p in plans]).plans, settings)
+
+
+def score_half(result: Comparison, plans: list[str], manifest: dict[str, Any], show: bool = False) -> dict[str, Any]:
+    """Score one batch's comparison against the labels."""
     keep = set(plans)
     gold = {pair for pair in copied_pairs(manifest) if all(plan in keep for plan, _ in pair)}
     found = predicted_pairs(result)
-    hits = gold & found
+    precision, recall = _pr(found, gold)
     labels = grounding_labels(manifest)
     scored = [(p, result.plan(p).grounding, labels[p]) for p in plans if p in labels]
     rho = spearmanr([s for _, s, _ in scored], [g for _, _, g in scored]).statistic if len(scored) > 2 else float("nan")
@@ -113,16 +146,19 @@ def score_half(folder: Path, plans: list[str], manifest: dict[str, Any], show: b
     mentions = [m for m in manifest.get("field_mentions", []) if plan_id(m["plan"]) in keep]
     right = [m for m in mentions if matcher.best(m["quote"]) == names.get(m["field"], m["field"])]
     field_agree, field_total = _field_grounding(result, manifest, plans)
+    warn_p, warn_r = _pr({p.name for p in result.plans if p.warning}, warned_groups(manifest) & keep)
+    linked = {frozenset(pair) for c in result.clusters for pair in combinations(c.plans, 2)}
+    cluster_p, cluster_r = _pr(linked, copy_families(manifest, keep))
     if show:
         _show(gold - found, found - gold, [m for m in mentions if m not in right], matcher, scored)
     return {
         "plans": len(plans), "seconds": result.seconds,
-        "pairs_gold": len(gold), "pairs_found": len(found),
-        "precision": round(len(hits) / len(found), 3) if found else None,
-        "recall": round(len(hits) / len(gold), 3) if gold else None,
+        "pairs_gold": len(gold), "pairs_found": len(found), "precision": precision, "recall": recall,
         "spearman": round(float(rho), 3), "grounding_plans": len(scored),
         "mentions": len(mentions), "taxonomy_accuracy": round(len(right) / len(mentions), 3) if mentions else None,
         "fields_labelled": field_total, "field_grounding_accuracy": round(field_agree / field_total, 3) if field_total else None,
+        "warnings": sum(p.warning for p in result.plans), "warn_precision": warn_p, "warn_recall": warn_r,
+        "cluster_pairs": len(linked), "cluster_precision": cluster_p, "cluster_recall": cluster_r,
     }
 
 
@@ -149,36 +185,80 @@ def _show(missed: set[Pair], wrong: set[Pair], bad: list[dict[str, Any]], matche
         print(f"grounding: {plan} score {score:.2f} label {label:.2f}", file=sys.stderr)
 
 
+SWITCHES: list[tuple[str, str]] = [("kinds", k) for k in get_args(EvidenceKind)] + [("scopes", s) for s in get_args(Scope)]
+
+
+def _switched(on: tuple[int, ...]) -> CompareSettings:
+    return CompareSettings(kinds=[SWITCHES[i][1] for i in on if SWITCHES[i][0] == "kinds"],  # type: ignore[misc]
+                           scopes=[SWITCHES[i][1] for i in on if SWITCHES[i][0] == "scopes"])  # type: ignore[misc]
+
+
+def fit_switches(folder: Path, plans: list[str], manifest: dict[str, Any]) -> tuple[int, ...]:
+    """The grounding switches that score best on ``plans``: field accuracy, then Spearman, then the fewest on."""
+    inputs = gather([_input(folder, p, None) for p in plans]).plans
+    best: tuple[tuple[float, float, int], tuple[int, ...]] | None = None
+    for n in range(len(SWITCHES) + 1):
+        for on in combinations(range(len(SWITCHES)), n):
+            row = score_half(compare_plans(inputs, _switched(on)), plans, manifest)
+            key = (row["field_grounding_accuracy"] or 0.0, row["spearman"], -n)
+            if best is None or key > best[0]:
+                best = (key, on)
+    assert best is not None
+    return best[1]
+
+
+def cross_validate(folder: Path, halves: dict[str, list[str]], manifest: dict[str, Any]) -> dict[str, Any]:
+    """Fit the switches on each half, score them on the other."""
+    rows = {}
+    for fit, score in (("tuning", "test"), ("test", "tuning")):
+        on = fit_switches(folder, halves[fit], manifest)
+        row = score_half(compare_half(folder, halves[score], settings=_switched(on)), halves[score], manifest)
+        rows[f"fitted on {fit}, scored on {score}"] = {**row, "switches": [SWITCHES[i][1] for i in on]}
+    return rows
+
+
+def _table(rows: dict[str, dict[str, Any]]) -> None:
+    print("| batch | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | "
+          "field grounded right | taxonomy accuracy (mentions) | ⚠ P / R (n) | clusters P / R (pairs) | s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for half, r in rows.items():
+        switches = f" [{', '.join(r['switches'])}]" if "switches" in r else ""
+        print(f"| {half}{switches} | {r['plans']} | {r['pairs_gold']} / {r['pairs_found']} | {r['precision']} | {r['recall']} | "
+              f"{r['spearman']} | {r['field_grounding_accuracy']} of {r['fields_labelled']} | "
+              f"{r['taxonomy_accuracy']} ({r['mentions']}) | {r['warn_precision']} / {r['warn_recall']} ({r['warnings']}) | "
+              f"{r['cluster_precision']} / {r['cluster_recall']} ({r['cluster_pairs']}) | {r['seconds']} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", dest="folder", type=Path, default=ROOT / "eval" / "compare")
+    parser.add_argument("--set", dest="folder", type=Path, default=ROOT / "eval" / "compare",
+                        help="A set folder holding manifest.json and plans/ (default: eval/compare).")
+    parser.add_argument("--manifest", type=Path, default=None, help="The manifest, if not SET/manifest.json.")
+    parser.add_argument("--plans", type=Path, default=None, help="The folder of plans/*.txt, if not SET/plans.")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--show", action="store_true", help="List the errors of the tuning half (never of the test half).")
-    parser.add_argument("--half", choices=["tuning", "test", "both"], default="both",
-                        help="Score only one half (tune with --half tuning, so the test figures stay unseen).")
+    parser.add_argument("--half", choices=["tuning", "test", "both", "all"], default="both",
+                        help="Score one half, both halves (each its own batch), or all plans as one batch.")
+    parser.add_argument("--cv", action="store_true", help="Also fit the grounding switches on each half and score on the other.")
     parser.add_argument("--reports", type=Path, default=None,
                         help="A batch-review folder: plans with a report there are compared from it (E3 evidence grounds).")
     args = parser.parse_args()
-    manifest_path = args.folder / "manifest.json"
+    manifest_path = args.manifest or args.folder / "manifest.json"
+    plans_dir = args.plans or args.folder / "plans"
     if not manifest_path.is_file():
         sys.exit(f"{manifest_path} is not there yet: nothing to score")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    plans = sorted(p.stem for p in (args.folder / "plans").glob("*.txt"))
+    plans = sorted(p.stem for p in plans_dir.glob("*.txt"))
     tune, test = split(plans, copied_pairs(manifest))
-    rows = {}
-    if args.half in ("tuning", "both"):
-        rows["tuning"] = score_half(args.folder, tune, manifest, args.show, args.reports)
-    if args.half in ("test", "both"):
-        rows["test"] = score_half(args.folder, test, manifest, False, args.reports)
+    batches = {"tuning": tune, "test": test, "all": plans}
+    chosen = {"both": ["tuning", "test"], "all": ["all"]}.get(args.half, [args.half])
+    rows = {b: score_half(compare_half(plans_dir, batches[b], args.reports), batches[b], manifest, args.show and b == "tuning")
+            for b in chosen}
+    if args.cv:
+        rows |= cross_validate(plans_dir, {"tuning": tune, "test": test}, manifest)
     print(f"tuning half ({len(tune)}): {', '.join(tune)}")
     print(f"test half ({len(test)}): {', '.join(test)}")
-    print("| half | plans | copied pairs (labelled / found) | precision | recall | Spearman (grounding) | "
-          "field grounded right | mentions | taxonomy accuracy | s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for half, r in rows.items():
-        print(f"| {half} | {r['plans']} | {r['pairs_gold']} / {r['pairs_found']} | {r['precision']} | {r['recall']} | "
-              f"{r['spearman']} | {r['field_grounding_accuracy']} of {r['fields_labelled']} | {r['mentions']} | "
-              f"{r['taxonomy_accuracy']} | {r['seconds']} |")
+    _table(rows)
     if args.json:
         args.json.write_text(json.dumps({"tuning_plans": tune, "test_plans": test, **rows}, ensure_ascii=False, indent=1),
                              encoding="utf-8")

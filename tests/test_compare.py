@@ -9,8 +9,9 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from reviewer.cli import main
-from reviewer.compare import FieldMatcher, Taxonomy, compare, load_taxonomy
+from reviewer.compare import FieldMatcher, Taxonomy, compare, compare_plans, load_taxonomy
 from reviewer.compare.grounding import EndowmentFinder, place_names
+from reviewer.compare.inputs import PlanInput
 from reviewer.compare.outputs import write_outputs
 from reviewer.compare.passages import mask
 from reviewer.compare.taxonomy import load_endowment_cues
@@ -57,10 +58,49 @@ def test_taxonomy_is_strict():
     ("推动县工业园区与省内高校共建新材料研究院。", False),
     ("建设通用机场，发展低空经济。", False),
     ("依托云溪经开区，发展储能。", True),
-], ids=["anchored_resource", "fact", "named_university", "generic_park", "generic_university", "planned_airport", "own_place"])
+    ("依托云溪低空经济产业园，招引无人机企业。", False),
+    ("以翎峰锻造厂等骨干企业为龙头，发展大型锻件。", True),
+    ("以人工智能为引领，发展智能终端。", False),
+    ("利用冬季平均气温零下25摄氏度的气候条件，建设寒区试验场。", True),
+    ("境内分布溶洞群30处、天坑6个。", True),
+    ("到2027年，全县数据中心机架达到3万架，新增储能20万千瓦。", False),
+    ("支持县内棉纺、针织龙头企业开展技术改造。", True),
+    ("支持区内制造、商贸、物流企业开展供需对接。", False),
+    ("利用本地精密铸造技术积累，发展航空零部件。", True),
+    ("依托本地人工智能产业基础，发展智能终端。", False),
+    ("加快建设智能工厂，推广细胞工厂技术。", False),
+    ("争创国家级低空经济示范区。", False),
+], ids=["anchored_resource", "fact", "named_university", "generic_park", "generic_university", "planned_airport", "own_place",
+        "own_place_park_named_after_a_hot_field", "base_role_named_firm", "base_role_abstract", "quantity_in_qualifier",
+        "present_quantity", "targets_are_no_endowment", "local_possessive_specific", "local_possessive_generic",
+        "accumulated_know_how", "hot_field_base", "factory_as_common_noun", "planned_recognition"])
 def test_endowment_cues(sentence, grounded):
-    finder = EndowmentFinder(load_endowment_cues(), place_names("云溪县"))
+    fashionable = [a for f in load_taxonomy().fields if f.family != "traditional" for a in (f.name, *f.aliases)]
+    finder = EndowmentFinder(load_endowment_cues(), place_names("云溪县"), fashionable)
     assert (finder.find(sentence) is not None) is grounded
+
+
+def _fields_of(text: str, locality: str = "云溪县") -> dict[str, bool]:
+    plan = PlanInput(name="p", source="p.txt", text=text, title=text.splitlines()[0], locality=locality)
+    other = PlanInput(name="q", source="q.txt", text="某县方案\n\n发展食品加工。", title="某县方案", locality="某县")
+    return {f.field: f.grounded for f in compare_plans([plan, other]).plan("p").fields}
+
+
+def test_a_field_chasing_an_opportunity_is_grounded_by_its_own_clause_only():
+    fields = _fields_of("云溪县行动方案\n\n一方面依托萤石资源发展新型储能材料，另一方面抢抓人工智能发展机遇，招引大模型企业。")
+    assert fields == {"ai": False, "storage": True}
+
+
+def test_a_term_of_an_endowment_named_elsewhere_grounds_a_field():
+    text = ("云溪县行动方案\n\n一、发展基础\n\n地方品种云溪黑山羊存栏量常年保持在30万头左右。\n\n"
+            "二、重点任务\n\n（一）延伸产业链。建设黑山羊屠宰和肉制品精深加工项目。\n\n（二）培育人工智能产业。招引大模型企业。")
+    assert _fields_of(text) == {"ai": False, "food": True}
+
+
+def test_a_heading_field_is_grounded_by_its_section():
+    text = ("云溪县行动方案\n\n（一）发展新型储能。\n\n推进项目前期工作，力争明年开工。"
+            "利用岩口河峡谷上下游天然落差达300米的地形条件，建设抽水蓄能电站。")
+    assert _fields_of(text) == {"storage": True}
 
 
 def test_mask_hides_places_and_numbers():

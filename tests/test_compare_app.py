@@ -58,3 +58,19 @@ def test_one_plan_is_not_enough(server, tmp_path):
     files = sorted(write_plans(tmp_path / "plans").glob("*.txt"))[:1]
     status, report, heatmap, *_ = _compare(server, files)
     assert "至少两份" in status and heatmap is None
+
+
+def test_the_reports_of_the_batch_just_run_are_compared_not_the_plans_again(server, tmp_path):
+    plans = sorted(write_plans(tmp_path / "plans").glob("*.txt"))
+    client = Client(server, verbose=False)
+    status, *_ = client.predict([handle_file(str(f)) for f in plans[:3]], "fake", "", "", "", api_name="/run_batch")
+    assert status.startswith("完成 3 份")
+    # the batch tab now holds a fourth plan, uploaded after the run: it is read as a plan, the others from their reports
+    status, report, *_ = client.predict(None, [handle_file(str(f)) for f in plans[:4]], api_name="/run_compare")
+    assert "比较 4 份规划" in status and "其中 3 份取自审读报告" in status
+
+
+def test_a_new_session_has_no_batch_reports(server, tmp_path):
+    plans = sorted(write_plans(tmp_path / "plans").glob("*.txt"))[:2]
+    status, *_ = _compare(server, None, batch=plans)
+    assert "比较 2 份规划" in status and "取自审读报告" not in status

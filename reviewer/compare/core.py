@@ -16,14 +16,14 @@ from .inputs import PlanInput, gather
 from .measures import ScoreSettings, clusters, field_frequency, field_similarity, near_identical, score_plans
 from .models import Comparison, PlanResult
 from .passages import PassageSettings, align_headings, near_duplicates, signatures, sort_pairs, text_similarity
-from .taxonomy import FieldMatcher, load_endowment_cues, load_taxonomy
+from .taxonomy import EvidenceKind, FieldMatcher, Scope, load_endowment_cues, load_taxonomy
 
 ProgressFn = Callable[[str, int, int], None]
 """Called with (stage, done, total) while plans are read."""
 
 
 class CompareSettings(BaseModel):
-    """Everything that shapes a comparison; the defaults were fitted on the tuning half of ``eval/compare``."""
+    """Everything that shapes a comparison; passage defaults were fitted on the tuning half of ``eval/compare``, the grounding and warning rules after reading both halves (see the README)."""
 
     passages: PassageSettings = Field(default_factory=PassageSettings)
     scores: ScoreSettings = Field(default_factory=ScoreSettings)
@@ -31,6 +31,10 @@ class CompareSettings(BaseModel):
     """A taxonomy file other than the shipped one."""
     endowment: Path | None = None
     """An endowment-cue file other than the shipped one."""
+    kinds: list[EvidenceKind] | None = None
+    """The kinds of endowment evidence that count (None: the cue file's ``kinds``)."""
+    scopes: list[Scope] | None = None
+    """Where, besides a field's own sentence, evidence counts (None: the cue file's ``scopes``)."""
 
 
 class _Timer:
@@ -67,6 +71,9 @@ def compare_plans(plans: list[PlanInput], settings: CompareSettings | None = Non
     started = time.perf_counter()
     matcher = FieldMatcher(load_taxonomy(settings.taxonomy))
     cues = load_endowment_cues(settings.endowment)
+    if settings.kinds is not None or settings.scopes is not None:
+        cues = cues.model_copy(update={"kinds": cues.kinds if settings.kinds is None else settings.kinds,
+                                       "scopes": cues.scopes if settings.scopes is None else settings.scopes})
     results: list[PlanResult] = []
     paragraphs = []
     for n, plan in enumerate(plans, 1):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -15,12 +14,12 @@ class ScoreSettings(BaseModel):
     """When a plan is flagged, and when two plans count as near-identical."""
 
     shared: float = 0.5
-    """A field named by at least this share of the other plans is "common"."""
-    warn_homogeneity: float | None = None
-    """Flag a plan whose homogeneity is at least this (None: the batch's median, since how common fields are
-    depends on the batch) …"""
+    """A field named by at least this share of the other plans is "common" (in the reasons)."""
+    warn_shared: float = 0.5
+    """Flag a plan when at least this share of its fields are named by another plan of the batch …"""
     warn_grounding: float = 0.34
-    """… and whose grounding is below this."""
+    """… and its grounding is below this. (A bar on homogeneity itself, such as the batch median, missed every
+    hot-list plan of a batch where few plans chase the same fields: see the README.)"""
     cluster_copied: float = 0.5
     """Two plans are near-identical when this share of the smaller one's comparable paragraphs are copies…"""
     cluster_text: float = 0.6
@@ -67,12 +66,15 @@ def score_plans(plans: list[PlanResult], pairs: Sequence[PassagePair], comparabl
         plan.homogeneity = round(sum(shares) / len(shares), 3) if shares else 0.0
         plan.grounding = round(sum(f.grounded for f in plan.fields) / len(plan.fields), 3) if plan.fields else 0.0
         plan.copied_share = round(len(copied[plan.name]) / n_comparable, 3) if n_comparable else 0.0
-    with_fields = [p.homogeneity for p in plans if p.fields]
-    bar = settings.warn_homogeneity if settings.warn_homogeneity is not None else \
-        statistics.median(with_fields) if with_fields else 1.0
     for plan in plans:
-        plan.warning = bool(plan.fields) and plan.homogeneity >= bar and plan.grounding < settings.warn_grounding
-        plan.reasons = _reasons(plan, pairs, settings, bar)
+        plan.warning = bool(plan.fields) and _shared_share(plan) >= settings.warn_shared \
+            and plan.grounding < settings.warn_grounding
+        plan.reasons = _reasons(plan, pairs, settings)
+
+
+def _shared_share(plan: PlanResult) -> float:
+    """Share of the plan's fields that another plan of the batch names too."""
+    return sum(f.batch_share > 0 for f in plan.fields) / len(plan.fields) if plan.fields else 0.0
 
 
 def _copied_paragraphs(pairs: Sequence[PassagePair]) -> dict[str, set[int]]:
@@ -87,15 +89,15 @@ def _names(fields: Sequence[str], limit: int = 6) -> str:
     return "、".join(fields[:limit]) + (f"等 {len(fields)} 个" if len(fields) > limit else "")
 
 
-def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSettings, bar: float) -> list[str]:
+def _reasons(plan: PlanResult, pairs: Sequence[PassagePair], settings: ScoreSettings) -> list[str]:
     """The scores in words: which fields are common, which are grounded, where text is copied."""
     if not plan.fields:
         return ["未识别出分类表中的重点领域，无法评价同质化与本地化程度。"]
     common = [f.name for f in sorted(plan.fields, key=lambda f: -f.batch_share) if f.batch_share >= settings.shared]
     grounded = [f.name for f in plan.fields if f.grounded]
     alone = [f.name for f in plan.fields if not f.grounded]
-    reasons = [f"识别出 {len(plan.fields)} 个重点领域，其中 {len(common)} 个在本批一半以上的其他规划中也出现"
-               + (f"（{_names(common)}）" if common else "") + f"；同质化得分 {plan.homogeneity:.2f}（警示线 {bar:.2f}）。"]
+    reasons = [f"识别出 {len(plan.fields)} 个重点领域，{_shared_share(plan):.0%} 也见于本批其他规划，其中 {len(common)} 个"
+               f"在一半以上的其他规划中出现" + (f"（{_names(common)}）" if common else "") + f"；同质化得分 {plan.homogeneity:.2f}。"]
     if grounded:
         reasons.append(f"{len(grounded)} 个领域与规划点名的本地禀赋相连（{_names(grounded)}）；本地化得分 {plan.grounding:.2f}。")
     else:

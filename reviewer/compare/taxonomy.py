@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -58,23 +58,38 @@ class Taxonomy(BaseModel):
         return next(f for f in self.fields if f.id == field_id)
 
 
+EvidenceKind = Literal["fact", "anchored", "named", "quantity"]
+"""How a sentence names a local endowment (see ``endowment.yaml``)."""
+Scope = Literal["neighbour", "section", "reference"]
+"""Where, besides the field's own sentence, the endowment may be named."""
+
+
 class EndowmentCues(BaseModel):
-    """``endowment.yaml``: the words that show a plan names a local endowment (see that file)."""
+    """``endowment.yaml``: the words that show a plan names a local endowment, and where (see that file)."""
 
     model_config = ConfigDict(extra="forbid")
 
     version: int
+    kinds: list[EvidenceKind]
+    """The kinds of evidence that count."""
+    scopes: list[Scope]
+    """Where evidence counts besides the field's own sentence."""
     facts: list[str]
     anchors: list[str]
+    base_roles: list[str]
+    """X in 以X为<role> is anchored (以乌垣煤矿机械厂为龙头)."""
     resources: list[str]
     suffixes: list[str]
+    landmarks: list[str]
+    not_names: list[str]
     units: list[str]
+    targets: list[str]
     qualified: list[str]
     vague: list[str]
-    landmarks: list[str]
     function_chars: str
     generic: list[str]
     planned: list[str]
+    opportunistic: list[str]
 
 
 def _read(path: Path) -> object:
