@@ -81,14 +81,9 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
 
 def fits(sentence: Sentence, indicator: Indicator) -> bool:
     """Whether a sentence that may be evidence may be so for this indicator (preamble, principles, exclusions)."""
-    return role_allowed(sentence.role, indicator) and not excluded(sentence.text, indicator)
-
-
-def role_allowed(role: str, indicator: Indicator) -> bool:
-    """Whether a sentence of this reading role may be evidence for ``indicator`` at all."""
-    if role in NOT_EVIDENCE:
-        return False
-    return (role != "preamble" or indicator.preamble) and (role != "principle" or indicator.principles)
+    role = sentence.role
+    return ((role != "preamble" or indicator.preamble) and (role != "principle" or indicator.principles)
+            and not excluded(sentence.text, indicator))
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:

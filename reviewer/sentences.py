@@ -184,17 +184,18 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
             path.append((rank, title))
             if not any(p in title for p in rules.preamble_sections):
                 in_opening = False
+        headings = [t for _, t in path]
+        in_principles = any(p in t for t in headings for p in rules.principle_sections)
         if role == "body":
             if any(m in s for m in rules.wrapper_markers):
                 role = "wrapper"
             elif any(m in s for m in rules.preamble_markers) and (
-                in_opening or any(p in t for _, t in path for p in rules.preamble_sections)
+                in_opening or any(p in t for t in headings for p in rules.preamble_sections)
             ):
                 role = "preamble"
-            elif any(p in t for _, t in path for p in rules.principle_sections):
+            elif in_principles:
                 role = "principle"
-        headings = [t for _, t in path]
-        for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules, headings):
+        for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules, in_principles):
             sentences.append(Sentence(index=len(sentences), text=text[part_start:part_end], start=part_start,
                                       end=part_end, role=part_role, heading_path=headings))
     return sentences
@@ -205,7 +206,7 @@ MIN_CLAUSE_CHARS = 12
 
 
 def _split_preamble(
-    text: str, start: int, end: int, role: Role, rules: ReadingRules, headings: list[str],
+    text: str, start: int, end: int, role: Role, rules: ReadingRules, in_principles: bool,
 ) -> list[tuple[int, int, Role]]:
     """Cut a preamble sentence after its last boilerplate clause.
 
@@ -220,5 +221,4 @@ def _split_preamble(
             cut = start + clause.end()
     if end - cut < MIN_CLAUSE_CHARS:
         return [(start, end, role)]
-    rest: Role = "principle" if any(p in t for t in headings for p in rules.principle_sections) else "body"
-    return [(start, cut, "preamble"), (cut, end, rest)]
+    return [(start, cut, "preamble"), (cut, end, "principle" if in_principles else "body")]
