@@ -129,11 +129,9 @@ def test_another_embedding_than_the_index_was_built_with_does_not_crash(sample_p
 
 def test_a_dead_endpoint_gives_an_incomplete_report_and_exit_code_3(sample_plan):
     """Issue 10, item 1: every check failed, yet the headline read “未发现四类误区。四个嵌入点均已体现。”, exit 0."""
-    import socket
+    from servers import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{s.getsockname()[1]}/v1"  # nothing listens there once the socket closes
+    url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     result = _review(sample_plan, "--backend", "openai", "--base-url", url, "--model", "m", "--embedding", "fake")
     assert result.exit_code == 3, result.output
     assert "审读未完成" in result.output and "未发现四类误区" not in result.output and "均已体现" not in result.output

@@ -5,13 +5,13 @@ time, or answers slowly) and finishes by itself within seconds.
 """
 
 import json
-import socket
 import socketserver
 import threading
 import time
 
 import openai  # noqa: F401 - imported here, so its import time is not counted against a call's deadline
 import pytest
+from servers import free_port
 
 from reviewer import LLMError, Reviewer, load_settings
 from reviewer.deadline import DeadlineExceededError, call_within, time_budget, time_left
@@ -179,9 +179,6 @@ def test_nested_budgets_keep_the_earlier_end():
 
 
 def test_a_connection_refused_endpoint_still_fails_fast():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    chat = OpenAIChat(model_name="m", base_url=f"http://127.0.0.1:{port}/v1", timeout_s=5.0)
+    chat = OpenAIChat(model_name="m", base_url=f"http://127.0.0.1:{free_port()}/v1", timeout_s=5.0)
     error, seconds = _timed(lambda: chat.invoke("你好"))
     assert error is not None and "cannot reach" in str(error) and seconds < 5

@@ -6,6 +6,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from servers import free_port
 
 from reviewer import FakeChat, LLMError, load_settings, make_chat
 from reviewer.candidates import Candidate
@@ -47,14 +48,8 @@ def test_backend_errors_propagate_not_as_unscored_answers():
         _judge(chat).score(INDICATOR, [CANDIDATE])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_unreachable_openai_endpoint_names_the_endpoint():
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     # a refused connection is retried with backoff; the timeout is long enough that a loaded machine
     # still reports the refusal, not a timeout
     chat = make_chat(load_settings(backend="openai", base_url=url, model="m", timeout_s=60))
