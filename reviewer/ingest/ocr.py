@@ -140,19 +140,14 @@ def without_red(rgb: Any) -> Any:
     return np.stack([grey] * 3, axis=-1)
 
 
-def recognise_page(data: bytes, number: int, threads: int = 2) -> tuple[str, float]:
-    """The text of page ``number`` (1-based) of a PDF and the mean confidence of its characters (0 if none)."""
+def recognise_page(pdf: Any, number: int, threads: int = 2) -> tuple[str, float]:
+    """The text of page ``number`` (1-based) of an open ``pypdfium2`` document and the mean confidence of its characters (0 if none)."""
     import numpy as np
-    import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        page = pdf[number - 1]
-        width, height = page.get_size()
-        scale = min(MAX_DPI / 72, MAX_SIDE_PX / max(width, height, 1.0))
-        image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
-    finally:
-        pdf.close()
+    page = pdf[number - 1]
+    width, height = page.get_size()
+    scale = min(MAX_DPI / 72, MAX_SIDE_PX / max(width, height, 1.0))
+    image = np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     with _engine_lock:  # one onnxruntime session, used by one thread at a time
         result, _ = _engine(threads)(without_red(image))
     lines = _lines(result)
@@ -173,14 +168,21 @@ def recognise(raw: RawDocument, options: OcrOptions, on_page: OnPage | None = No
     if len(todo) > options.max_pages:
         raise LoadError(f"{raw.label}: {len(todo)} scanned pages to recognise is over the OCR limit of {options.max_pages} "
                         "pages (setting ocr_max_pages); split the scan or load the plan's main text only", "too_many_pages")
+    import pypdfium2 as pdfium
+
     started, read = time.perf_counter(), {}
-    for i, page in enumerate(todo, 1):
-        if (spent := time.perf_counter() - started) > options.timeout_s:
-            raise LoadError(f"{raw.label}: OCR took {spent:.0f} s for {i - 1} of {len(todo)} scanned pages, over its "
-                            f"{options.timeout_s:g} s limit (setting ocr_timeout_s); raise it, or split the scan", "too_large")
-        if on_page:
-            on_page(i, len(todo))
-        read[page.number] = recognise_page(raw.data, page.number, options.threads)
+    pdf = pdfium.PdfDocument(raw.data)  # parsed once for all its scanned pages
+    try:
+        for i, page in enumerate(todo, 1):
+            if (spent := time.perf_counter() - started) > options.timeout_s:
+                raise LoadError(f"{raw.label}: OCR took {spent:.0f} s for {i - 1} of {len(todo)} scanned pages, over its "
+                                f"{options.timeout_s:g} s limit (setting ocr_timeout_s); raise it, or split the scan",
+                                "too_large")
+            if on_page:
+                on_page(i, len(todo))
+            read[page.number] = recognise_page(pdf, page.number, options.threads)
+    finally:
+        pdf.close()
     pages = [page._replace(text=read[page.number][0], ocr_confidence=read[page.number][1]) if page.number in read else page
              for page in raw.pages]
     blank = sum(1 for text, _ in read.values() if not text.strip())
