@@ -30,6 +30,8 @@ def _decide(check_id, yes, scope=None):
         ("M2", {"M2a": "yes", "M2b": "yes"}, "absent"),
         ("M4", {"M4a": "yes", "M4b": "no", "M4c": "no"}, "present"),
         ("M4", {"M4a": "yes", "M4b": "yes", "M4c": "no"}, "absent"),
+        ("M4", {"M4d": "yes", "M4b": "no", "M4c": "no"}, "present"),  # NQPF stated to *be* the industrial system
+        ("M4", {"M4d": "yes", "M4b": "yes", "M4c": "no"}, "absent"),  # ... but the plan also works on the factors
         ("M1", {"M1a": "no", "M1b": "yes", "M1c": "no"}, "present"),
         ("E1", {"E1a": "yes", "E1b": "yes"}, "covered"),
         ("E1", {"E1a": "yes", "E1b": "no"}, "partial"),
@@ -51,6 +53,7 @@ def test_absence_never_makes_a_misconception_outside_comprehensive_plans(kind):
     # a positive statement still counts
     assert _decide("M3", {"M3d": "yes"}, _scope(kind)).verdict == "present"
     assert _decide("M2", {"M2c": "yes"}, _scope(kind)).verdict == "present"
+    assert _decide("M4", {"M4d": "yes", "M4b": "no", "M4c": "no"}, _scope(kind)).verdict == "present"
 
 
 def test_a_comprehensive_plan_without_its_task_list_is_judged_on_statements_only():
