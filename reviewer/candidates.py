@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence
-from .verify import folded
+from .verify import folded, role_refusal
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -81,8 +81,7 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
 
 def fits(sentence: Sentence, indicator: Indicator) -> bool:
     """Whether a sentence that may be evidence may be so for this indicator (preamble, principles, exclusions)."""
-    role = sentence.role
-    return ((role != "preamble" or indicator.preamble) and (role != "principle" or indicator.principles)
+    return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
             and not excluded(sentence.text, indicator))
 
 

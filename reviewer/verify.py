@@ -48,16 +48,27 @@ class QuoteCheck(BaseModel):
     reason: str | None = None
 
 
+def role_refusal(role: str, *, preamble_ok: bool, principles_ok: bool) -> str | None:
+    """Why a sentence of this role may not be evidence here (None: it may).
+
+    The one statement of which roles serve which indicators: candidate selection
+    (:func:`reviewer.candidates.fits`) and the check before a quote is shown both ask it.
+    """
+    if role in NOT_EVIDENCE:
+        return "标题、文号、印发通知或主送单位不能作为证据"
+    if role == "preamble" and not preamble_ok:
+        return "开头的政治性套话只能证明其点名的国家规划或战略"
+    if role == "principle" and not principles_ok:
+        return "指导思想、基本原则中的表述只能说明规划的立场，不能作为具体举措的证据"
+    return None
+
+
 def check_quote(
-    text: str, sentence: Sentence, quote: str, start: int, end: int, *, preamble_ok: bool, principles_ok: bool = False,
+    text: str, sentence: Sentence, quote: str, start: int, end: int, *, preamble_ok: bool, principles_ok: bool,
 ) -> QuoteCheck:
     """A quote may be shown when ``text[start:end]`` is exactly it, inside its sentence, and that sentence may be evidence."""
     if text[start:end] != quote or not (sentence.start <= start and end <= sentence.end):
         return QuoteCheck(ok=False, reason="引文与原文位置不符")
-    if sentence.role in NOT_EVIDENCE:
-        return QuoteCheck(ok=False, reason="标题、文号、印发通知或主送单位不能作为证据")
-    if sentence.role == "preamble" and not preamble_ok:
-        return QuoteCheck(ok=False, reason="开头的政治性套话只能证明其点名的国家规划或战略")
-    if sentence.role == "principle" and not principles_ok:
-        return QuoteCheck(ok=False, reason="指导思想、基本原则中的表述只能说明规划的立场，不能作为具体举措的证据")
+    if reason := role_refusal(sentence.role, preamble_ok=preamble_ok, principles_ok=principles_ok):
+        return QuoteCheck(ok=False, reason=reason)
     return QuoteCheck(ok=True)

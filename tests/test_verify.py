@@ -19,22 +19,23 @@ def test_cues_match_after_normalisation():
 def test_body_quotes_pass_and_apparatus_never_does():
     sentences = segment(NOTICE)
     body = next(s for s in sentences if "纺织" in s.text)
-    assert check_quote(NOTICE, body, body.text, body.start, body.end, preamble_ok=False).ok
+    assert check_quote(NOTICE, body, body.text, body.start, body.end, preamble_ok=False, principles_ok=False).ok
     for s in sentences[:2]:  # the notice title and its 印发 sentence
-        result = check_quote(NOTICE, s, s.text, s.start, s.end, preamble_ok=True)
+        result = check_quote(NOTICE, s, s.text, s.start, s.end, preamble_ok=True, principles_ok=True)
         assert not result.ok and "不能作为证据" in result.reason
 
 
 def test_a_quote_that_is_not_the_text_at_its_span_is_refused():
     body = segment(NOTICE)[-1]
-    assert not check_quote(NOTICE, body, "推动纺织产业数字化改造。", body.start, body.end, preamble_ok=False).ok
+    assert not check_quote(NOTICE, body, "推动纺织产业数字化改造。", body.start, body.end, preamble_ok=False, principles_ok=False).ok
 
 
 def test_a_principle_is_shown_only_for_an_indicator_about_the_plans_stance():
     text = "某市实施方案\n一、基本原则\n坚持要素保障，强化人才、资金等要素支撑。\n二、重点任务\n推动纺织产业智能化改造。"
     principle = next(s for s in segment(text) if "要素" in s.text)
     assert principle.role == "principle"
-    refused = check_quote(text, principle, principle.text, principle.start, principle.end, preamble_ok=False)
+    refused = check_quote(text, principle, principle.text, principle.start, principle.end, preamble_ok=False,
+                         principles_ok=False)
     assert not refused.ok and "立场" in (refused.reason or "")
     assert check_quote(text, principle, principle.text, principle.start, principle.end, preamble_ok=False,
                        principles_ok=True).ok
