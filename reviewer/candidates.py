@@ -68,6 +68,12 @@ def excluded(text: str, indicator: Indicator) -> bool:
     return any(n and n in norm for n in map(folded, indicator.exclude))
 
 
+def names_subject(text: str, indicator: Indicator) -> bool:
+    """Whether the sentence names what the indicator's claim is about (always, when it says nothing)."""
+    norm = folded(text)
+    return not indicator.about or any(n and n in norm for n in map(folded, indicator.about))
+
+
 def word_chars(text: str) -> int:
     """Letters and digits in ``text`` (CJK characters count as letters)."""
     return sum(ch.isalnum() for ch in text)
@@ -80,9 +86,9 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
 
 
 def fits(sentence: Sentence, indicator: Indicator) -> bool:
-    """Whether a sentence that may be evidence may be so for this indicator (preamble, principles, exclusions)."""
+    """Whether a sentence that may be evidence may be so for this indicator (role, exclusions, subject)."""
     return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
-            and not excluded(sentence.text, indicator))
+            and not excluded(sentence.text, indicator) and names_subject(sentence.text, indicator))
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:

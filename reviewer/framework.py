@@ -66,6 +66,8 @@ class Indicator(BaseModel):
     """Evidence cues: they select candidate sentences, back a yes, and drive the keyword baseline."""
     exclude: list[str] = Field(default_factory=list)
     """Cues that disqualify a sentence as evidence for this indicator (e.g. 退出 for upgrading)."""
+    about: list[str] = Field(default_factory=list)
+    """For a claim about a subject (what NQPF is, who may pursue it): the sentence must name one of these."""
     preamble: bool = False
     """Whether the standard political preamble may be evidence (only for a named national plan or strategy)."""
     principles: bool = False

@@ -89,6 +89,16 @@ def test_rewards_for_national_recognition_are_not_national_links():
     assert all("奖励" not in c.text for c in candidates[e4b.id])
 
 
+def test_a_claim_about_nqpf_needs_a_sentence_that_names_it():
+    text = ("某县行动方案\n一、重点任务\n围绕省会汽车产业配套需求，引进线束项目，暂缓建设第二期标准厂房。\n"
+            "我县现阶段不具备发展新质生产力的条件，主要承接发达地区转移项目。")
+    sentences, candidates = _candidates(text)
+    about = {ind.id for check in FW.checks for ind in check.indicators if ind.about}
+    assert {"M1a", "M1c", "M2c", "M3d", "M4d"} <= about
+    assert [c.text[:6] for c in candidates["M1a"]] == ["我县现阶段不"]
+    assert all("新质生产力" in c.text for ind in about for c in candidates[ind])
+
+
 @pytest.mark.parametrize("doc_id, kind", [("blind-010", "wrapper"), ("blind-004", "thematic"), ("blind-001", "comprehensive"),
                                           ("blind-009", "decision"), ("blind-011", "excerpt"), ("blind-003", "comprehensive")])
 def test_scope_of_real_shaped_documents(doc_id, kind):
