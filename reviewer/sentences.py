@@ -62,6 +62,7 @@ class ReadingRules(BaseModel):
     title_max_chars: int
     wrapper_markers: list[str]
     apparatus_markers: list[str]
+    duty_openers: list[str]
     addressee_openers: list[str]
     preamble_markers: list[str]
     preamble_sections: list[str]
@@ -187,7 +188,9 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
         headings = [t for _, t in path]
         in_principles = any(p in t for t in headings for p in rules.principle_sections)
         if role == "body":
-            if any(m in s for m in rules.wrapper_markers):
+            if s.lstrip(SPACES + "（(【[").startswith(tuple(rules.duty_openers)):
+                role = "apparatus"
+            elif any(m in s for m in rules.wrapper_markers):
                 role = "wrapper"
             elif any(m in s for m in rules.preamble_markers) and (
                 in_opening or any(p in t for t in headings for p in rules.preamble_sections)

@@ -39,3 +39,14 @@ def test_a_principle_is_shown_only_for_an_indicator_about_the_plans_stance():
     assert not refused.ok and "立场" in (refused.reason or "")
     assert check_quote(text, principle, principle.text, principle.start, principle.end, preamble_ok=False,
                        principles_ok=True).ok
+
+
+def test_a_line_that_only_assigns_duties_is_never_evidence():
+    text = ("某省行动方案\n一、重点任务\n支持国家高新区建设中试平台。（责任单位：省科技厅，各国家高新区管委会）\n"
+            "（牵头单位：省工业和信息化厅；配合单位：各市人民政府）\n推动纺织企业智能化改造。")
+    sentences = segment(text)
+    duties = [s for s in sentences if "单位" in s.text]
+    assert len(duties) == 3 and all(s.role == "apparatus" for s in duties)
+    for s in duties:
+        assert not check_quote(text, s, s.text, s.start, s.end, preamble_ok=True, principles_ok=True).ok
+    assert next(s for s in sentences if "中试平台" in s.text).role == "body"
