@@ -136,6 +136,26 @@ class QueryVectors:
                 self.vectors[ind.id] = embeddings.embed_query(" ".join([ind.question, *ind.queries]))
 
 
+def lead_sentences(sentences: list[Sentence], rules: ReadingRules) -> dict[int, list[int]]:
+    """First sentence under one or more headings → those headings, for headings followed by content of their own.
+
+    Such a heading is never evidence itself: the sentence that opens its section stands in for it,
+    carrying the heading's cues, so a reader is shown the measure rather than its title.
+    """
+    lead: dict[int, list[int]] = {}
+    pending: list[Sentence] = []
+    for s in sentences:
+        if s.role == "heading":
+            pending.append(s)
+            continue
+        if may_be_evidence(s, rules):
+            under = [h.index for h in pending if s.heading_path[:len(h.heading_path)] == h.heading_path]
+            if under:
+                lead[s.index] = under
+        pending = []
+    return lead
+
+
 def select_candidates(
     text: str, sentences: list[Sentence], framework: Framework, rules: ReadingRules,
     queries: QueryVectors | None, sentence_vectors: list[list[float]], *, k: int, semantic: bool = True,
@@ -146,11 +166,14 @@ def select_candidates(
     """
     out: dict[str, list[Candidate]] = {}
     semantic = semantic and queries is not None
-    usable = [s for s in sentences if may_be_evidence(s, rules)]  # once per sentence, not per indicator
+    headings_of = lead_sentences(sentences, rules)
+    stood_in = {h for hs in headings_of.values() for h in hs}
+    usable = [s for s in sentences if may_be_evidence(s, rules) and s.index not in stood_in]
     for check in framework.checks:
         for ind in check.indicators:
             pool = [s for s in usable if fits(s, ind)]
-            weight = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
+            weight = {s.index: max(cue_weight(sentences[i].text, ind.keywords, rules)
+                                   for i in [s.index, *headings_of.get(s.index, [])]) for s in pool}
             # the preamble counts only where it names something specific (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or weight[s.index]]
             if semantic and queries is not None:

@@ -99,6 +99,17 @@ def test_a_claim_about_nqpf_needs_a_sentence_that_names_it():
     assert all("新质生产力" in c.text for ind in about for c in candidates[ind])
 
 
+def test_a_heading_with_content_under_it_gives_way_to_that_content():
+    text = ("某市方案\n三、重点任务\n（八）深化改革激发要素活力\n3．推进数据和土地要素市场化配置改革。\n"
+            "开展数据资产登记试点，建立工业用地弹性年期出让制度。\n4．建设国家级科技企业孵化器和众创空间。\n")
+    sentences, candidates = _candidates(text)
+    m4a = [c.text for c in candidates["M4a"]]
+    assert m4a and m4a[0].startswith("开展数据资产登记试点")  # the heading's cues carried by its first sentence
+    shown = {c.text for cs in candidates.values() for c in cs}
+    assert not any(t.startswith(("3．", "（八）", "三、")) for t in shown)
+    assert any(t.startswith("4．建设国家级科技企业孵化器") for t in shown)  # a heading with nothing under it may still serve
+
+
 @pytest.mark.parametrize("doc_id, kind", [("blind-010", "wrapper"), ("blind-004", "thematic"), ("blind-001", "comprehensive"),
                                           ("blind-009", "decision"), ("blind-011", "excerpt"), ("blind-003", "comprehensive")])
 def test_scope_of_real_shaped_documents(doc_id, kind):
