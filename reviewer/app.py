@@ -207,7 +207,7 @@ def build_app(settings: Settings | None = None, pool: ReviewerPool | None = None
             batch_table = gr.Dataframe(headers=["文件", *CHECK_IDS], interactive=False)
             batch_out = gr.File(label="下载汇总表（CSV、XLSX）", file_count="multiple")
             batch_reports = gr.State(None)
-        compare_tab(workdir, batch_files, batch_reports)
+        compare_tab(workdir, batch_files, batch_reports, ocr=settings.ocr_options())
         with gr.Tab("设置"):
             backend = gr.Radio(backends, value=default_backend, label="模型后端（仅对本会话有效）")
             url = gr.Textbox(label="OpenAI 兼容接口地址（backend=openai）", value=settings.base_url or "")

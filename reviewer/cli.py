@@ -205,10 +205,14 @@ def index_build(index_url: str | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @index_url_option
 def index_add(paths: tuple[Path, ...], index_url: str | None) -> None:
-    """Copy official texts (PDF/DOCX/TXT/HTML or YAML digests) into the user corpus and index them."""
+    """Copy official texts (PDF/DOCX/TXT/HTML or YAML digests) into the user corpus and index them.
+
+    A scanned PDF is read by OCR once, here, and its text kept as ``<name>.txt`` beside the others.
+    """
     import shutil
 
-    from .corpus import file_passages
+    from .corpus import file_passages, passages_of
+    from .ingest import load
 
     settings = load_settings(index_url=index_url)
     target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
@@ -220,9 +224,19 @@ def index_add(paths: tuple[Path, ...], index_url: str | None) -> None:
                 click.echo(f"skipped {file}: unsupported type", err=True)
                 continue
             try:
-                count = len(file_passages(file))
+                if file.suffix.lower() in {".yaml", ".yml"}:
+                    count, scanned, doc = len(file_passages(file)), 0, None
+                else:
+                    doc = load(file, limits=settings.load_limits(), ocr=settings.ocr_options())
+                    count, scanned = len(passages_of(doc, file)), sum(p.source == "ocr" for p in doc.quality.pages)
             except (LoadError, ValueError) as exc:
                 click.echo(f"skipped {file}: {exc}", err=True)
+                continue
+            if doc is not None and scanned:
+                kept = target / f"{file.stem}.txt"
+                kept.write_text(doc.text, encoding="utf-8")
+                click.echo(f"added {file.name} as {kept.name}: {scanned} scanned page(s) read by OCR, "
+                           f"{count} passages (check the text in {kept})")
                 continue
             shutil.copy2(file, target / file.name)
             click.echo(f"added {file.name}: {count} passages")

@@ -20,6 +20,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from .errors import ReviewerError
+from .ingest import LoadLimits, OcrOptions
 
 ENV_PREFIX = "REVIEWER_"
 
@@ -141,6 +142,14 @@ class Settings(BaseModel):
         if self.backend != "openai":
             return 1
         return max(1, min(self.concurrency, len(self.base_urls()) * self.endpoint_concurrency))
+
+    def load_limits(self) -> LoadLimits:
+        """Limits for reading a plan under these settings."""
+        return LoadLimits(min_ocr_confidence=self.ocr_min_confidence)
+
+    def ocr_options(self) -> OcrOptions:
+        """How scanned PDF pages are read under these settings."""
+        return OcrOptions(enabled=self.ocr, max_pages=self.ocr_max_pages, timeout_s=self.ocr_timeout_s, threads=self.threads())
 
     def threads(self) -> int:
         """Thread count for local inference: the setting, else the CPUs available to us."""

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .contracts import Document
 from .errors import ReviewerError
 from .framework import CITABLE_IDS
 from .ingest import PLAN_SUFFIXES
@@ -148,10 +149,15 @@ def slugify(name: str) -> str:
 
 def document_passages(path: Path) -> list[Passage]:
     """Load a user's official text (PDF/DOCX/TXT/HTML) and chunk it into citable passages."""
-    from .chunk import chunk
     from .ingest import load
 
-    doc = load(path)
+    return passages_of(load(path), path)
+
+
+def passages_of(doc: Document, path: Path) -> list[Passage]:
+    """A loaded official text chunked into citable passages, named after its file."""
+    from .chunk import chunk
+
     doc_id = slugify(path.name)
     passages = []
     for piece in chunk(doc):

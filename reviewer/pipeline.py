@@ -44,7 +44,7 @@ from .embeddings import make_embeddings
 from .framework import Check, Framework, Indicator, load_framework
 from .guard import find_instructions
 from .index import build_index, index_dir
-from .ingest import LoadLimits, OcrOptions, clean, read, recognise
+from .ingest import clean, read, recognise
 from .judge import ScoreCache, SentenceJudge, SentenceScore
 from .llm import LLMError, LLMTimeoutError, make_chat
 from .profile import profile
@@ -178,10 +178,9 @@ class Reviewer:
         notify(Progress(stage="load"))
         st = self.settings
         with timer("load"):
-            raw = read(source, name=name, limits=LoadLimits(min_ocr_confidence=st.ocr_min_confidence))
+            raw = read(source, name=name, limits=st.load_limits())
         with timer("ocr"):
-            options = OcrOptions(enabled=st.ocr, max_pages=st.ocr_max_pages, timeout_s=st.ocr_timeout_s, threads=st.threads())
-            raw = recognise(raw, options, lambda i, n: notify(Progress(stage="ocr", i=i, n=n)))
+            raw = recognise(raw, st.ocr_options(), lambda i, n: notify(Progress(stage="ocr", i=i, n=n)))
         with timer("clean"):
             doc = clean(raw)
         with timer("segment"):

@@ -116,3 +116,44 @@ def test_without_the_engine_the_refusal_says_it_is_not_installed(monkeypatch):
 def test_ocr_past_its_time_limit_is_refused_with_the_setting_named():
     with pytest.raises(LoadError, match=r"OCR took \d+ s for 1 of 2 scanned pages, over its 0.5 s limit \(setting ocr_timeout_s\)"):
         _ocr(SCANNED_SAMPLE.read_bytes(), timeout_s=0.5)
+
+
+TYPED = (data_dir("samples") / "yunxi_county_action_plan.txt").read_text(encoding="utf-8")
+
+
+def test_the_library_loader_reads_a_scan_only_when_given_ocr_options():
+    from reviewer import load
+
+    with pytest.raises(LoadError) as caught:
+        load(SCANNED_SAMPLE)
+    assert caught.value.code == "no_text_layer" and "needs OCR first" in str(caught.value)
+    doc = load(SCANNED_SAMPLE, ocr=OcrOptions())
+    assert [p.source for p in doc.quality.pages] == ["ocr", "ocr"] and cer(TYPED, doc.text) <= 0.03
+
+
+def test_index_add_reads_a_scanned_official_text_once_and_keeps_its_text(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from reviewer.cli import main
+
+    monkeypatch.setenv("REVIEWER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("REVIEWER_EMBEDDING", "fake")
+    added = CliRunner().invoke(main, ["index", "add", str(SCANNED_SAMPLE)])
+    assert added.exit_code == 0, added.output
+    assert "added yunxi_county_action_plan_scanned.pdf as yunxi_county_action_plan_scanned.txt: 2 scanned page(s) read by OCR" in added.output
+    corpus = tmp_path / "home" / "corpus"
+    assert [p.name for p in corpus.iterdir()] == ["yunxi_county_action_plan_scanned.txt"]  # the text, not the scan
+    assert cer(TYPED, (corpus / "yunxi_county_action_plan_scanned.txt").read_text(encoding="utf-8")) <= 0.03
+    stats = CliRunner().invoke(main, ["index", "stats"])
+    assert stats.exit_code == 0 and "yunxi-county-action-plan-scanned-" in stats.output, stats.output
+
+
+def test_compare_reads_a_scanned_plan_with_ocr_and_says_why_without():
+    from reviewer.compare import compare
+
+    typed = data_dir("samples") / "yunxi_county_action_plan.txt"
+    without = compare([typed, SCANNED_SAMPLE])
+    assert len(without.plans) == 1 and "needs OCR first" in without.problems[0]
+    with_ocr = compare([typed, SCANNED_SAMPLE], ocr=OcrOptions())
+    assert len(with_ocr.plans) == 2 and not with_ocr.problems
+    assert max(p.homogeneity for p in with_ocr.plans) > 0.5  # the scan of the same plan is found to be near it

@@ -19,10 +19,11 @@ def compare_command(plans: tuple[Path, ...], output: Path, as_json: bool) -> Non
     PLANS are plan files, folders of plans, or folders of review reports (the JSON a batch review writes);
     a plan with a report is not read again, and its E3 evidence grounds its fields.
     """
+    from ..config import load_settings
     from .core import compare
     from .outputs import summary_line, write_outputs
 
-    comparison = compare(list(plans))
+    comparison = compare(list(plans), ocr=load_settings().ocr_options())
     for problem in comparison.problems:
         click.echo(f"skipped: {problem}", err=True)
     if len(comparison.plans) < 2:

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ..contracts import Report
+from ..ingest import OcrOptions
 from .fields import plan_fields, read_plan
 from .grounding import place_names
 from .inputs import PlanInput, gather
@@ -51,12 +52,15 @@ class _Timer:
 
 
 def compare(items: Iterable[Path | str | Report], settings: CompareSettings | None = None,
-            progress: ProgressFn | None = None) -> Comparison:
-    """Compare plans given as files, folders (of plans or of earlier review reports) or Report objects."""
+            progress: ProgressFn | None = None, ocr: OcrOptions | None = None) -> Comparison:
+    """Compare plans given as files, folders (of plans or of earlier review reports) or Report objects.
+
+    ``ocr`` reads scanned PDFs (without it they are skipped, saying why).
+    """
     started = time.perf_counter()
     timer = _Timer()
     with timer("read"):
-        inputs = gather(items)
+        inputs = gather(items, ocr)
     result = compare_plans(inputs.plans, settings, progress, timer)
     result.problems = inputs.problems
     result.seconds = round(time.perf_counter() - started, 3)

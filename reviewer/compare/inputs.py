@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..contracts import Document, Report
 from ..errors import ReviewerError
-from ..ingest import PLAN_SUFFIXES, load
+from ..ingest import PLAN_SUFFIXES, OcrOptions, load
 from ..profile import profile
 
 E3_LOCAL = "E3a"
@@ -85,7 +85,7 @@ def _unique(stem: str, taken: set[str]) -> str:
     return candidate
 
 
-def gather(items: Iterable[Path | str | Report]) -> Inputs:
+def gather(items: Iterable[Path | str | Report], ocr: OcrOptions | None = None) -> Inputs:
     """Read every plan and report to compare; unreadable inputs become problems, not errors."""
     items = list(items)
     reports: list[tuple[Path | None, Report]] = [(None, i) for i in items if isinstance(i, Report)]
@@ -105,7 +105,7 @@ def gather(items: Iterable[Path | str | Report]) -> Inputs:
         if path.suffix.lower() == ".json" or path.name in covered or (path.parent.resolve(), path.stem) in rendered:
             continue
         try:
-            plans.append(from_document(load(path), _unique(path.stem, taken)))
+            plans.append(from_document(load(path, ocr=ocr), _unique(path.stem, taken)))
         except (ReviewerError, OSError) as exc:
             problems.append(f"{path.name}: {exc}")
     return Inputs(plans=plans, problems=problems)

@@ -9,7 +9,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..ingest import PLAN_SUFFIXES
+from ..ingest import PLAN_SUFFIXES, OcrOptions
 from .core import compare
 from .outputs import report_html, summary_line, write_outputs
 
@@ -33,7 +33,7 @@ def batch_inputs(batch_files: list[str] | None, batch_reports: dict[str, str] | 
     return paths
 
 
-def compare_handler(workdir: Path) -> Callable[..., tuple[Any, ...]]:
+def compare_handler(workdir: Path, ocr: OcrOptions | None = None) -> Callable[..., tuple[Any, ...]]:
     """The compare button's handler: files → status, report HTML, heatmap, bar chart and downloads."""
 
     def run_compare(files: list[str] | None, batch_files: list[str] | None, batch_reports: dict[str, str] | None,
@@ -46,7 +46,7 @@ def compare_handler(workdir: Path) -> Callable[..., tuple[Any, ...]]:
             progress(done / total, desc=f"读取第 {done}/{total} 份")
 
         try:
-            comparison = compare(chosen, progress=on_progress)
+            comparison = compare(chosen, progress=on_progress, ocr=ocr)
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
             return (f"❌ 比较未能完成（{type(exc).__name__}）：{exc}", "", None, None, None)
         if len(comparison.plans) < 2:
@@ -63,11 +63,12 @@ def compare_handler(workdir: Path) -> Callable[..., tuple[Any, ...]]:
     return run_compare
 
 
-def compare_tab(workdir: Path, batch_files: gr.File | None = None, batch_reports: gr.State | None = None) -> None:
+def compare_tab(workdir: Path, batch_files: gr.File | None = None, batch_reports: gr.State | None = None,
+                ocr: OcrOptions | None = None) -> None:
     """Add the tab to the Blocks being built.
 
     ``batch_files`` is the batch tab's upload, used when nothing is uploaded here; ``batch_reports`` holds the
-    reports its last run wrote (file name → JSON path), used in place of those plans.
+    reports its last run wrote (file name → JSON path), used in place of those plans; ``ocr`` reads scanned PDFs.
     """
     with gr.Tab("横向比较"):
         gr.Markdown(HELP)
@@ -81,5 +82,5 @@ def compare_tab(workdir: Path, batch_files: gr.File | None = None, batch_reports
         downloads = gr.File(label="下载（JSON、HTML、XLSX、PNG）", file_count="multiple")
     inputs = [files, batch_files if batch_files is not None else gr.State(None),
               batch_reports if batch_reports is not None else gr.State(None)]
-    go.click(compare_handler(workdir), inputs, [status, report, heat, bars, downloads], api_name="run_compare",
+    go.click(compare_handler(workdir, ocr), inputs, [status, report, heat, bars, downloads], api_name="run_compare",
              concurrency_limit=1, concurrency_id="compare")

@@ -94,10 +94,13 @@ def clean(raw: RawDocument) -> Document:
     return Document(source=raw.label, format=raw.format, text=cleaned.text, pages=page_spans(cleaned), quality=quality)
 
 
-def load(source: str | Path | bytes, *, name: str | None = None, limits: LoadLimits | None = None) -> Document:
+def load(source: str | Path | bytes, *, name: str | None = None, limits: LoadLimits | None = None,
+         ocr: OcrOptions | None = None) -> Document:
     """Read a plan into a cleaned, checked Document, or raise :class:`LoadError` saying what to do.
 
     ``source`` is a path, the file's bytes (``name`` gives the file name) or pasted text (a
-    string with a line break). Both stages at once: ``clean(read(source))``.
+    string with a line break). The stages at once: ``clean(recognise(read(source), ocr))``; without
+    ``ocr`` a scanned PDF is refused with what to do.
     """
-    return clean(read(source, name=name, limits=limits))
+    raw = read(source, name=name, limits=limits)
+    return clean(recognise(raw, ocr) if ocr is not None else raw)
