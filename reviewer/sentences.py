@@ -68,7 +68,6 @@ class ReadingRules(BaseModel):
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
-    incentive_markers: list[str]
     min_evidence_chars: int
     scope: ScopeRules
 
