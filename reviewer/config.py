@@ -88,7 +88,7 @@ class Settings(BaseModel):
     ocr_timeout_s: float = Field(default=900.0, gt=0)
     """Seconds OCR may take on one document (about 15 s a page on 2 shared cores); past it the document is refused.
     Not counted in ``review_timeout_s``."""
-    ocr_min_confidence: float = Field(default=0.9, ge=0, le=1)
+    ocr_min_confidence: float = Field(default=LoadLimits.model_fields["min_ocr_confidence"].default, ge=0, le=1)
     """A page OCR read with a lower mean confidence is flagged in the quality report."""
     score_cache: bool = True
     """Keep the model's answers per sentence under ``<home>/scores``: a re-reviewed draft only pays for changed sentences."""

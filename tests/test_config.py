@@ -87,3 +87,13 @@ def test_the_api_key_comes_from_environment_or_file_never_a_flag(tmp_path):
     cfg = tmp_path / "config.toml"
     cfg.write_text('api_key = "sk-from-file"\n')
     assert load_settings(environ={"REVIEWER_CONFIG": str(cfg)}).api_key.get_secret_value() == "sk-from-file"
+
+
+def test_ingest_options_come_from_the_settings_with_one_default():
+    from reviewer.ingest import LoadLimits
+
+    assert load_settings(environ={}).load_limits().min_ocr_confidence == LoadLimits().min_ocr_confidence == 0.975
+    st = load_settings(environ={}, ocr_min_confidence=0.9, ocr=False, ocr_max_pages=3, n_threads=1)
+    assert st.load_limits().min_ocr_confidence == 0.9
+    ocr = st.ocr_options()
+    assert (ocr.enabled, ocr.max_pages, ocr.threads) == (False, 3, 1)

@@ -59,7 +59,7 @@ class LoadLimits(BaseModel):
     """A document whose letters are less Chinese than this is refused (when ``expect_chinese``)."""
     expect_chinese: bool = True
     """Plans are Chinese: a document without Chinese text is mis-encoded or the wrong file."""
-    min_ocr_confidence: float = 0.9
+    min_ocr_confidence: float = 0.975
     """A page read by OCR with a lower mean confidence is flagged in the quality report (setting ``ocr_min_confidence``)."""
     min_chinese_chars: int = 50
     """Fewest readable Chinese characters (mojibake such as 锟斤拷 not counted) a plan must have
