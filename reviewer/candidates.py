@@ -174,8 +174,8 @@ def select_candidates(
             pool = [s for s in usable if fits(s, ind)]
             weight = {s.index: max(cue_weight(sentences[i].text, ind.keywords, rules)
                                    for i in [s.index, *headings_of.get(s.index, [])]) for s in pool}
-            # the preamble counts only where it names something specific (a national plan, for E1a)
-            pool = [s for s in pool if s.role != "preamble" or weight[s.index]]
+            # the preamble counts only where it names something specific itself (a national plan, for E1a)
+            pool = [s for s in pool if s.role != "preamble" or cue_weight(s.text, ind.keywords, rules)]
             if semantic and queries is not None:
                 sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}
             else:

@@ -44,6 +44,11 @@ def test_preamble_is_a_candidate_only_where_it_names_a_national_plan():
     preamble = [c.text for c in candidates["E1a"] if sentences[c.sentence].role == "preamble"]
     assert preamble and all("双城经济圈" in t for t in preamble)
     assert all(sentences[c.sentence].role != "preamble" for ind, cs in candidates.items() if ind != "E1a" for c in cs)
+    # a heading's cue words do not make the preamble under it name a national plan
+    headed = text.replace("以习近平", "一、指导思想\n（一）融入长江经济带发展\n以习近平")
+    sentences, candidates = _candidates(headed)
+    assert next(s for s in sentences if s.text.startswith("以习近平")).role == "preamble"
+    assert not [c.text for c in candidates["E1a"] if sentences[c.sentence].role == "preamble" and "双城" not in c.text and "长江" not in c.text]
 
 
 PRINCIPLED = ("某市加快发展新质生产力实施方案\n一、总体要求\n（一）基本原则\n"
