@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence
-from .verify import folded, role_refusal
+from .verify import folded, has_cue, role_refusal
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -62,18 +62,6 @@ def cue_weight(text: str, cues: list[str], rules: ReadingRules) -> int:
     return sum(len(c) for c in map(folded, cues) if c and c in norm)
 
 
-def excluded(text: str, indicator: Indicator) -> bool:
-    """Whether the sentence holds one of the indicator's exclusion cues."""
-    norm = folded(text)
-    return any(n and n in norm for n in map(folded, indicator.exclude))
-
-
-def names_subject(text: str, indicator: Indicator) -> bool:
-    """Whether the sentence names what the indicator's claim is about (always, when it says nothing)."""
-    norm = folded(text)
-    return not indicator.about or any(n and n in norm for n in map(folded, indicator.about))
-
-
 def word_chars(text: str) -> int:
     """Letters and digits in ``text`` (CJK characters count as letters)."""
     return sum(ch.isalnum() for ch in text)
@@ -86,9 +74,14 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
 
 
 def fits(sentence: Sentence, indicator: Indicator) -> bool:
-    """Whether a sentence that may be evidence may be so for this indicator (role, exclusions, subject)."""
+    """Whether a sentence that may be evidence may be so for this indicator.
+
+    Its role must be allowed, it must hold none of the exclusion cues and, for a claim about NQPF itself,
+    it must name its subject (one of the ``about`` terms).
+    """
     return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
-            and not excluded(sentence.text, indicator) and names_subject(sentence.text, indicator))
+            and not has_cue(sentence.text, indicator.exclude)
+            and (not indicator.about or has_cue(sentence.text, indicator.about)))
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
@@ -172,10 +165,12 @@ def select_candidates(
     for check in framework.checks:
         for ind in check.indicators:
             pool = [s for s in usable if fits(s, ind)]
-            weight = {s.index: max(cue_weight(sentences[i].text, ind.keywords, rules)
-                                   for i in [s.index, *headings_of.get(s.index, [])]) for s in pool}
+            own = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
             # the preamble counts only where it names something specific itself (a national plan, for E1a)
-            pool = [s for s in pool if s.role != "preamble" or cue_weight(s.text, ind.keywords, rules)]
+            pool = [s for s in pool if s.role != "preamble" or own[s.index]]
+            # a sentence standing in for its headings carries their cues too
+            weight = {s.index: max([own[s.index], *(cue_weight(sentences[h].text, ind.keywords, rules)
+                                                    for h in headings_of.get(s.index, []))]) for s in pool}
             if semantic and queries is not None:
                 sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}
             else:
