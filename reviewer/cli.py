@@ -209,10 +209,7 @@ def index_add(paths: tuple[Path, ...], index_url: str | None) -> None:
 
     A scanned PDF is read by OCR once, here, and its text kept as ``<name>.txt`` beside the others.
     """
-    import shutil
-
-    from .corpus import file_passages, passages_of
-    from .ingest import load
+    from .corpus import DIGEST_SUFFIXES, add_file
 
     settings = load_settings(index_url=index_url)
     target = writable_dir(settings.user_corpus_dir(), "your corpus documents",
@@ -220,26 +217,13 @@ def index_add(paths: tuple[Path, ...], index_url: str | None) -> None:
     for path in paths:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            if file.suffix.lower() not in PLAN_SUFFIXES | {".yaml", ".yml"}:
+            if file.suffix.lower() not in PLAN_SUFFIXES | DIGEST_SUFFIXES:
                 click.echo(f"skipped {file}: unsupported type", err=True)
                 continue
             try:
-                if file.suffix.lower() in {".yaml", ".yml"}:
-                    count, scanned, doc = len(file_passages(file)), 0, None
-                else:
-                    doc = load(file, limits=settings.load_limits(), ocr=settings.ocr_options())
-                    count, scanned = len(passages_of(doc, file)), sum(p.source == "ocr" for p in doc.quality.pages)
+                click.echo(add_file(file, target, limits=settings.load_limits(), ocr=settings.ocr_options()))
             except (LoadError, ValueError) as exc:
                 click.echo(f"skipped {file}: {exc}", err=True)
-                continue
-            if doc is not None and scanned:
-                kept = target / f"{file.stem}.txt"
-                kept.write_text(doc.text, encoding="utf-8")
-                click.echo(f"added {file.name} as {kept.name}: {scanned} scanned page(s) read by OCR, "
-                           f"{count} passages (check the text in {kept})")
-                continue
-            shutil.copy2(file, target / file.name)
-            click.echo(f"added {file.name}: {count} passages")
     _, result = _open_index(settings, notify=lambda m: click.echo(m, err=True))
     click.echo(f"index: {result.total} passages ({result.added} added, {result.updated} updated)")
 

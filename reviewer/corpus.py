@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 from typing import Literal
 
@@ -18,8 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from .contracts import Document
 from .errors import ReviewerError
 from .framework import CITABLE_IDS
-from .ingest import PLAN_SUFFIXES
+from .ingest import PLAN_SUFFIXES, LoadLimits, OcrOptions
 from .resources import data_dir, parse_yaml
+
+DIGEST_SUFFIXES = frozenset({".yaml", ".yml"})
+"""Corpus files that are our own digests (YAML), not official texts to read."""
 
 Kind = Literal["framework", "central", "plan"]
 
@@ -186,15 +190,38 @@ def corpus_files(folders: list[Path]) -> list[Path]:
         if folder.is_dir():
             files += sorted(
                 p for p in folder.rglob("*")
-                if p.is_file() and (p.suffix in {".yaml", ".yml"} or p.suffix.lower() in PLAN_SUFFIXES)
+                if p.is_file() and (p.suffix in DIGEST_SUFFIXES or p.suffix.lower() in PLAN_SUFFIXES)
                 and p.name.lower() != "readme.md"
             )
     return files
 
 
+def add_file(file: Path, target: Path, *, limits: LoadLimits | None = None, ocr: OcrOptions | None = None) -> str:
+    """Put one official text into the user corpus folder ``target``; the line that says what was added.
+
+    A digest or a document with a text layer is copied. A scanned PDF is read by OCR here, once, and its
+    text kept as ``<stem>.txt``, so later index builds never OCR it again. Raises LoadError or ValueError
+    for what cannot be read.
+    """
+    if file.suffix.lower() in DIGEST_SUFFIXES:
+        count = len(file_passages(file))
+    else:
+        from .ingest import load
+
+        doc = load(file, limits=limits, ocr=ocr)
+        count = len(passages_of(doc, file))
+        if scanned := sum(page.source == "ocr" for page in doc.quality.pages):
+            kept = target / f"{file.stem}.txt"
+            kept.write_text(doc.text, encoding="utf-8")
+            return (f"added {file.name} as {kept.name}: {scanned} scanned page(s) read by OCR, "
+                    f"{count} passages (check the text in {kept})")
+    shutil.copy2(file, target / file.name)
+    return f"added {file.name}: {count} passages"
+
+
 def file_passages(path: Path) -> list[Passage]:
     """Passages of one corpus file: a YAML digest or a user's document."""
-    if path.suffix in {".yaml", ".yml"}:
+    if path.suffix in DIGEST_SUFFIXES:
         digest = read_digest(path)
         kind: Kind = "framework" if path.parent.name == "framework" or digest.id == "framework" else "central"
         return digest_passages(digest, kind)
