@@ -64,6 +64,8 @@ class ReadingRules(BaseModel):
     apparatus_markers: list[str]
     duty_openers: list[str]
     addressee_openers: list[str]
+    label_markers: list[str]
+    label_max_chars: int
     preamble_markers: list[str]
     preamble_sections: list[str]
     principle_sections: list[str]
@@ -200,7 +202,43 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
         for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules, in_principles):
             sentences.append(Sentence(index=len(sentences), text=text[part_start:part_end], start=part_start,
                                       end=part_end, role=part_role, heading_path=headings))
-    return sentences
+    return _fold_lead_ins(text, sentences, rules)
+
+
+def _is_label(sentence: Sentence, rules: ReadingRules) -> bool:
+    """A bullet label such as "——国家重要清洁能源基地。": a dash, a few words, no clause of its own."""
+    t = sentence.text
+    return (t.startswith(tuple(rules.label_markers)) and sum(ch.isalnum() for ch in t) <= rules.label_max_chars
+            and not any(c in t for c in "，,：:；;"))
+
+
+def _introduces(text: str, sentence: Sentence, after: Sentence, rules: ReadingRules) -> bool:
+    """Whether ``sentence`` only introduces ``after``: a lead-in ending with "：", or a bullet label on the same line."""
+    if sentence.role in NOT_EVIDENCE or sentence.role == "heading" or after.role != sentence.role:
+        return False
+    if after.heading_path != sentence.heading_path:
+        return False
+    if sentence.text.endswith(("：", ":")):
+        return True
+    return _is_label(sentence, rules) and "\n" not in text[sentence.end:after.start]
+
+
+def _fold_lead_ins(text: str, sentences: list[Sentence], rules: ReadingRules) -> list[Sentence]:
+    """The sentences with each lead-in joined to the sentence it introduces.
+
+    A lead-in ("到2027年：", a bullet label "——创新投入持续加大。") says nothing on its own: read, quoted
+    and judged with what follows it, it is one piece of evidence.
+    """
+    joined: list[Sentence] = []
+    pending: int | None = None  # start of the lead-in(s) waiting for their sentence
+    for i, s in enumerate(sentences):
+        start = s.start if pending is None else pending
+        if i + 1 < len(sentences) and _introduces(text, s, sentences[i + 1], rules):
+            pending = start
+            continue
+        pending = None
+        joined.append(s.model_copy(update={"index": len(joined), "start": start, "text": text[start:s.end]}))
+    return joined
 
 
 MIN_CLAUSE_CHARS = 12
