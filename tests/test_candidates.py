@@ -94,6 +94,28 @@ def test_rewards_for_national_recognition_are_not_national_links():
     assert all("奖励" not in c.text for c in candidates[e4b.id])
 
 
+def test_matching_funds_for_national_projects_are_not_national_links():
+    text = "某区方案\n一、重点任务\n对承担国家级科技项目的企业，按国拨经费的20%给予配套支持。\n支持园区争创国家级高新区。"
+    sentences, candidates = _candidates(text)
+    assert [c.text[:6] for c in candidates["E4b"]] == ["支持园区争创"]
+
+
+def test_a_lead_in_or_bullet_label_is_quoted_with_the_sentence_it_introduces():
+    text = ("某省方案\n一、发展目标\n按照国家对枢纽节点的建设要求，到2027年：\n——算力规模跃升。全省标准机架达到20万架。\n"
+            "——国家重要清洁能源基地。国家能源规划把我省列为清洁能源基地重点省份。\n"
+            "——发挥优势，特色发展。\n二、重点任务\n建设城市数据资源平台：\n")
+    sentences = segment(text, RULES)
+    texts = [s.text for s in sentences]
+    assert "按照国家对枢纽节点的建设要求，到2027年：\n——算力规模跃升。全省标准机架达到20万架。" in texts
+    assert "——国家重要清洁能源基地。国家能源规划把我省列为清洁能源基地重点省份。" in texts
+    assert "——发挥优势，特色发展。" in texts  # a slogan with a clause of its own is no label
+    assert "建设城市数据资源平台：" in texts  # a lead-in with nothing after it in its section stays as it is
+    assert all(text[s.start:s.end] == s.text and s.index == i for i, s in enumerate(sentences))
+    _, candidates = _candidates(text)
+    shown = {c.text for cs in candidates.values() for c in cs}
+    assert not {"——算力规模跃升。", "——国家重要清洁能源基地。"} & shown
+
+
 def test_a_claim_about_nqpf_needs_a_sentence_that_names_it():
     text = ("某县行动方案\n一、重点任务\n围绕省会汽车产业配套需求，引进线束项目，暂缓建设第二期标准厂房。\n"
             "我县现阶段不具备发展新质生产力的条件，主要承接发达地区转移项目。")
