@@ -9,7 +9,7 @@ Two sources, so that the cue lists do not cap what the model can find:
 
 Sentences that can never be evidence are left out before either: titles, document numbers,
 wrappers, addressee lines, instruction-like text, sentences too short to show anything
-(a lead-in, a four-character slogan), sentences holding one of the indicator's exclusions,
+(a four-character slogan), sentences holding one of the indicator's exclusions,
 the political preamble (except for an indicator that may rest on it), and the body of
 指导思想/基本原则 sections (except for indicators about the plan's stance).
 """

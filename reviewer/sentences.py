@@ -8,7 +8,8 @@ the same marks. Each sentence gets a role from ``corpus/reading/reading.yaml``:
 (the body of a 指导思想/基本原则 section: the plan's stance, not its measures), ``heading``
 or ``body``. Only ``body`` and ``heading`` sentences can be evidence of everything; ``preamble``
 sentences only for what they name specifically, ``principle`` sentences only for indicators about
-the plan's stance (see :mod:`reviewer.candidates`).
+the plan's stance (see :mod:`reviewer.candidates`). A lead-in ("……到2027年：", a bullet label
+"——创新投入持续加大。") is joined to the sentence it introduces: it says nothing on its own.
 """
 
 from __future__ import annotations
