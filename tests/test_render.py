@@ -6,6 +6,7 @@ import pytest
 from docx import Document as Word
 
 from reviewer import Reviewer, load_settings
+from reviewer.llm import FakeChat
 from reviewer.render import findings_html, report_view, summary_html, to_docx, to_markdown
 
 
@@ -13,6 +14,20 @@ from reviewer.render import findings_html, report_view, summary_html, to_docx, t
 def report(sample_plan, tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     return Reviewer(load_settings(environ={}, backend="fake", embedding="fake", home=home)).review(sample_plan)
+
+
+def test_a_quote_over_two_lines_stays_one_item_in_every_output(tmp_path):
+    plan = ("某县推进新型工业化行动方案\n一、发展目标\n到2027年：\n\n——数字化水平显著提高。规模以上工业企业数字化改造覆盖率达到90%，"
+            "建成智能工厂10家。\n二、重点任务\n推动纺织企业实施技术改造和设备更新，建设县级工业互联网平台。\n")
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path)
+    report = Reviewer(settings, chat=FakeChat(default="是")).review(plan.encode(), name="plan.txt")
+    raw = [e.quote for f in report.findings for e in f.evidence if "\n" in e.quote]
+    assert raw and all(report.text[e.start:e.end] == e.quote for f in report.findings for e in f.evidence)
+    md = to_markdown(report)
+    for quote in raw:
+        shown = "“" + quote.replace("：\n\n——", "： ——") + "”"
+        assert any(line.startswith("- 规划原文") and shown in line for line in md.splitlines())
+    assert all("\n" not in e.quote for f in report_view(report).findings for e in f.evidence)
 
 
 def test_every_output_shows_the_same_words(report, tmp_path):

@@ -7,6 +7,8 @@ label, a location or a search-scope line reads the same in all three.
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel
 
 from ..contracts import Evidence, Finding, IndicatorResult, Report
@@ -87,8 +89,16 @@ class ReportView(BaseModel):
     disclaimer: str = DISCLAIMER
 
 
+def one_line(quote: str) -> str:
+    """A quote with its line breaks shown as a space (a lead-in and the sentence it introduces sit on two lines).
+
+    Every output keeps a quote as one item; the JSON report keeps the verbatim text and its span.
+    """
+    return re.sub(r"[ \t\u3000]*\n\s*", " ", quote)
+
+
 def _evidence(f: Finding, n: int, e: Evidence) -> EvidenceView:
-    return EvidenceView(check_id=f.check_id, indicator=e.indicator, quote=f"“{e.quote}”{WEAK if e.weak else ''}", page=e.page,
+    return EvidenceView(check_id=f.check_id, indicator=e.indicator, quote=f"“{one_line(e.quote)}”{WEAK if e.weak else ''}", page=e.page,
                         where=" / ".join(e.heading_path) or "正文", start=e.start, end=e.end, anchor=f"ev-{f.check_id}-{n}")
 
 
