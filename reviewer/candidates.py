@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
-from .sentences import NOT_EVIDENCE, ReadingRules, Sentence
+from .sentences import NOT_EVIDENCE, ReadingRules, Sentence, word_chars
 from .verify import folded, has_cue, role_refusal
 
 CLIP_CHARS = 90
@@ -60,11 +60,6 @@ def cue_weight(text: str, cues: list[str], rules: ReadingRules) -> int:
     """Characters of ``cues`` that occur in ``text`` outside fixed phrases."""
     norm = _masked(text, rules)
     return sum(len(c) for c in map(folded, cues) if c and c in norm)
-
-
-def word_chars(text: str) -> int:
-    """Letters and digits in ``text`` (CJK characters count as letters)."""
-    return sum(ch.isalnum() for ch in text)
 
 
 def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:

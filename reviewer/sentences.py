@@ -206,10 +206,15 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
     return _fold_lead_ins(text, sentences, rules)
 
 
+def word_chars(text: str) -> int:
+    """Letters and digits in ``text`` (CJK characters count as letters)."""
+    return sum(ch.isalnum() for ch in text)
+
+
 def _is_label(sentence: Sentence, rules: ReadingRules) -> bool:
     """A bullet label such as "——国家重要清洁能源基地。": a dash, a few words, no clause of its own."""
     t = sentence.text
-    return (t.startswith(tuple(rules.label_markers)) and sum(ch.isalnum() for ch in t) <= rules.label_max_chars
+    return (t.startswith(tuple(rules.label_markers)) and word_chars(t) <= rules.label_max_chars
             and not any(c in t for c in "，,：:；;"))
 
 
