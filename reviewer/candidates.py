@@ -124,11 +124,12 @@ class QueryVectors:
                 self.vectors[ind.id] = embeddings.embed_query(" ".join([ind.question, *ind.queries]))
 
 
-def lead_sentences(sentences: list[Sentence], rules: ReadingRules) -> dict[int, list[int]]:
+def lead_sentences(sentences: list[Sentence], evidence_ok: set[int]) -> dict[int, list[int]]:
     """First sentence under one or more headings → those headings, for headings followed by content of their own.
 
-    Such a heading is never evidence itself: the sentence that opens its section stands in for it,
-    carrying the heading's cues, so a reader is shown the measure rather than its title.
+    ``evidence_ok`` holds the indices of the sentences that may be evidence. Such a heading is never evidence
+    itself: the sentence that opens its section stands in for it, carrying the heading's cues, so a reader is
+    shown the measure rather than its title.
     """
     lead: dict[int, list[int]] = {}
     pending: list[Sentence] = []
@@ -136,7 +137,7 @@ def lead_sentences(sentences: list[Sentence], rules: ReadingRules) -> dict[int, 
         if s.role == "heading":
             pending.append(s)
             continue
-        if may_be_evidence(s, rules):
+        if s.index in evidence_ok:
             under = [h.index for h in pending if s.heading_path[:len(h.heading_path)] == h.heading_path]
             if under:
                 lead[s.index] = under
@@ -154,9 +155,10 @@ def select_candidates(
     """
     out: dict[str, list[Candidate]] = {}
     semantic = semantic and queries is not None
-    headings_of = lead_sentences(sentences, rules)
+    evidence_ok = {s.index for s in sentences if may_be_evidence(s, rules)}  # once per sentence, not per indicator
+    headings_of = lead_sentences(sentences, evidence_ok)
     stood_in = {h for hs in headings_of.values() for h in hs}
-    usable = [s for s in sentences if may_be_evidence(s, rules) and s.index not in stood_in]
+    usable = [s for s in sentences if s.index in evidence_ok and s.index not in stood_in]
     for check in framework.checks:
         for ind in check.indicators:
             pool = [s for s in usable if fits(s, ind)]
