@@ -63,7 +63,9 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
         return scope("wrapper", f"只有印发/转发通知，正文内容不足{cues.wrapper_body_chars}字")
     if any(w in title for w in cues.decision):
         return scope("decision", f"标题“{title[:40]}”表明是决定或工作报告，新质生产力只是其中一部分")
-    if any(w in title for w in cues.comprehensive) or (not _has_title(sentences) and mentions >= cues.comprehensive_mentions):
+    field = next((w for w in cues.fields if w in title), None)
+    if field is None and (any(w in title for w in cues.comprehensive)
+                          or (not _has_title(sentences) and mentions >= cues.comprehensive_mentions)):
         closing = any(any(c in text for c in cues.closing_headings) for text in headings)
         if body_chars < cues.excerpt_chars and not (task_list and closing):
             return scope("excerpt", f"综合性规划的片段（正文{body_chars}字，未见完整的任务清单）")
@@ -72,6 +74,8 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
         return scope("comprehensive", "以新质生产力为主题的综合性规划（未见完整的任务清单）")
     if body_chars < cues.excerpt_chars and not task_list:
         return scope("excerpt", f"篇幅过短（正文{body_chars}字），不足以判断全貌")
+    if field is not None:
+        return scope("thematic", f"标题“{title[:40]}”点明了{field}这一领域，是该领域的专题规划，不以新质生产力整体为对象")
     return scope("thematic", f"标题“{title[:40]}”表明是单一领域的专题规划，不以新质生产力整体为对象")
 
 

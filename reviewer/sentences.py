@@ -45,6 +45,8 @@ class ScopeRules(BaseModel):
 
     decision: list[str]
     comprehensive: list[str]
+    fields: list[str]
+    """Single fields a title may name beside 新质生产力 (海洋, 人工智能 …): the plan is then thematic."""
     task_headings: list[str]
     task_verbs: list[str]
     task_heading_count: int

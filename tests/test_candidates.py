@@ -144,6 +144,16 @@ def test_scope_of_real_shaped_documents(doc_id, kind):
     assert classify_scope(segment(example.text, RULES), f"{example.id}.txt", RULES).kind == kind
 
 
+def test_a_title_that_names_a_field_beside_nqpf_makes_a_thematic_plan():
+    tasks = "".join(f"（{n}）{verb}某项工作。\n内容说明，推动各项举措落实到位，确保取得实效。\n" * 3
+                    for n, verb in zip("一二三四五", ("实施", "推动", "建设", "培育", "强化")))
+    body = "一、总体要求\n坚持创新驱动。\n二、重点任务\n" + tasks + "三、保障措施\n加强组织领导。\n"
+    field = classify_scope(segment("某市加快发展海洋新质生产力三年行动方案\n" + body, RULES), "a.txt", RULES)
+    whole = classify_scope(segment("某市加快发展新质生产力三年行动方案\n" + body, RULES), "b.txt", RULES)
+    assert (field.kind, field.absence_rules_apply, whole.kind, whole.absence_rules_apply) == ("thematic", False, "comprehensive", True)
+    assert "海洋" in field.reason
+
+
 def test_lead_ins_and_slogans_too_short_to_show_anything_are_never_candidates():
     text = ("某县行动方案\n一、发展目标\n到2027年：\n全县规模以上工业企业数字化改造覆盖率达到80%。\n"
             "二、基本原则\n——发挥优势，特色发展。\n——立足本县富硒茶和中药材资源，做强特色产业。")
