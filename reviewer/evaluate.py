@@ -205,6 +205,10 @@ def markdown_report(result: EvalResult) -> str:
         verb = "beats" if delta > 0 else "does not beat"
         lines.append(f"- The reviewer {verb} the {base.system} by {delta:+.3f} macro-F1 "
                      f"(M {result.reviewer.macro_f1_m - base.macro_f1_m:+.3f}, E {result.reviewer.macro_f1_e - base.macro_f1_e:+.3f}).")
+    if (agreement := result.reviewer.scope_agreement) is not None:
+        mismatches = ", ".join(f"{k} {n}" for k, n in result.reviewer.scope_confusion.items()) or "none"
+        lines.append(f"- Document kind: the reviewer's agrees with the labelled kind on {agreement[0]} of {agreement[1]} "
+                     f"plans (labelled→decided where they differ: {mismatches}).")
     if result.flip_rate:
         lines += ["", f"Flip rate over {result.runs} runs: " + ", ".join(f"{k} {v:.2f}" for k, v in result.flip_rate.items())]
     lines += ["", "Confusion matrices of the reviewer (rows gold, columns predicted):", ""]

@@ -8,6 +8,7 @@ in its own rate, never silently turned into a verdict.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -34,6 +35,8 @@ class GoldExample(BaseModel):
     evidence: dict[str, list[str]] = Field(default_factory=dict)
     source: str = ""
     note: str = ""
+    kind: str = ""
+    """The document's kind (comprehensive, thematic, decision, wrapper, excerpt), where labelled."""
 
 
 def read_dataset(path: Path) -> list[GoldExample]:
@@ -66,6 +69,8 @@ class Prediction(BaseModel):
     completion_tokens: int = 0
     error: str | None = None
     """Set when the whole plan could not be reviewed."""
+    scope: str | None = None
+    """The document kind the system decided (None for systems that do not decide one)."""
 
 
 def prediction_from_report(example_id: str, system: str, report: Report, seconds: float) -> Prediction:
@@ -83,6 +88,7 @@ def prediction_from_report(example_id: str, system: str, report: Report, seconds
         seconds=seconds,
         prompt_tokens=report.run.usage.prompt_tokens,
         completion_tokens=report.run.usage.completion_tokens,
+        scope=report.scope.kind if report.scope else None,
     )
 
 
@@ -156,6 +162,10 @@ class SystemMetrics(BaseModel):
     prompt_tokens_per_plan: float = 0.0
     completion_tokens_per_plan: float = 0.0
     failed_plans: list[str] = Field(default_factory=list)
+    scope_agreement: tuple[int, int] | None = None
+    """(agreeing, compared): plans whose decided document kind equals the labelled one, of those with both."""
+    scope_confusion: dict[str, int] = Field(default_factory=dict)
+    """``labelled→decided`` → count, for the plans where the two kinds differ."""
 
 
 def _mean(values: list[float]) -> float:
@@ -168,6 +178,8 @@ def system_metrics(system: str, preds: list[Prediction], gold: list[GoldExample]
     scores = [s for g in gold if g.id in by_id for s in score_item(by_id[g.id], g)]
     labels = {label: label_metrics(scores, label) for label in LABELS}
     given = sum(p.quotes_given for p in preds)
+    kinds = [(g.kind, by_id[g.id].scope) for g in gold if g.id in by_id and g.kind and by_id[g.id].scope]
+    confusion = Counter(f"{g}→{p}" for g, p in kinds if g != p)
     return SystemMetrics(
         system=system,
         plans=len(preds),
@@ -185,6 +197,8 @@ def system_metrics(system: str, preds: list[Prediction], gold: list[GoldExample]
         prompt_tokens_per_plan=_mean([p.prompt_tokens for p in preds]),
         completion_tokens_per_plan=_mean([p.completion_tokens for p in preds]),
         failed_plans=[p.id for p in preds if p.error],
+        scope_agreement=(sum(1 for g, p in kinds if g == p), len(kinds)) if kinds else None,
+        scope_confusion=dict(sorted(confusion.items())),
     )
 
 

@@ -70,3 +70,13 @@ def test_baselines_and_report():
                         baselines=[system_metrics("majority", majority, golds)])
     text = markdown_report(result)
     assert "beats the majority by +0.125 macro-F1" in text
+
+
+def test_document_kind_agreement_counts_only_plans_with_both_kinds():
+    golds = [gold(1).model_copy(update={"kind": "thematic"}), gold(2).model_copy(update={"kind": "comprehensive"}),
+             gold(3).model_copy(update={"kind": "thematic"}), gold(4)]
+    preds = [pred(1).model_copy(update={"scope": "thematic"}), pred(2).model_copy(update={"scope": "comprehensive"}),
+             pred(3).model_copy(update={"scope": "comprehensive"}), pred(4).model_copy(update={"scope": "excerpt"})]
+    m = system_metrics("s", preds, golds)
+    assert m.scope_agreement == (2, 3) and m.scope_confusion == {"thematic→comprehensive": 1}
+    assert system_metrics("k", [pred(i) for i in range(1, 5)], golds).scope_agreement is None
