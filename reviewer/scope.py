@@ -63,7 +63,7 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
         return scope("wrapper", f"只有印发/转发通知，正文内容不足{cues.wrapper_body_chars}字")
     if any(w in title for w in cues.decision):
         return scope("decision", f"标题“{title[:40]}”表明是决定或工作报告，新质生产力只是其中一部分")
-    field = next((w for w in cues.fields if w in title), None)
+    field = None if any(w in title for w in cues.whole_agenda) else next((w for w in cues.fields if w in title), None)
     if field is None and (any(w in title for w in cues.comprehensive)
                           or (not _has_title(sentences) and mentions >= cues.comprehensive_mentions)):
         closing = any(any(c in text for c in cues.closing_headings) for text in headings)

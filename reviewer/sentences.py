@@ -47,6 +47,8 @@ class ScopeRules(BaseModel):
     comprehensive: list[str]
     fields: list[str]
     """Single fields a title may name beside 新质生产力 (海洋, 人工智能 …): the plan is then thematic."""
+    whole_agenda: list[str]
+    """Title words that make a field part of NQPF's whole agenda (新兴产业和未来产业): then not thematic."""
     task_headings: list[str]
     task_verbs: list[str]
     task_heading_count: int

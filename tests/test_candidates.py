@@ -152,6 +152,9 @@ def test_a_title_that_names_a_field_beside_nqpf_makes_a_thematic_plan():
     whole = classify_scope(segment("某市加快发展新质生产力三年行动方案\n" + body, RULES), "b.txt", RULES)
     assert (field.kind, field.absence_rules_apply, whole.kind, whole.absence_rules_apply) == ("thematic", False, "comprehensive", True)
     assert "海洋" in field.reason
+    future = classify_scope(segment("某区加快培育未来产业发展新质生产力的意见\n" + body, RULES), "c.txt", RULES)
+    agenda = classify_scope(segment("某区聚焦新兴产业和未来产业发展新质生产力行动计划\n" + body, RULES), "d.txt", RULES)
+    assert (future.kind, agenda.kind) == ("thematic", "comprehensive")
 
 
 def test_lead_ins_and_slogans_too_short_to_show_anything_are_never_candidates():
