@@ -44,6 +44,19 @@ def kappa(a: list[str], b: list[str]) -> float:
     return 1.0 if pe == 1 else (po - pe) / (1 - pe)
 
 
+def kappa_tables(pairs: dict[str, list[tuple[dict, dict]]]) -> list[str]:
+    """Markdown: for each named pairing of label sets, κ and raw agreement per label."""
+    lines = []
+    for name, rows in pairs.items():
+        lines += [f"## {name} ({len(rows)} documents)", "", "| label | κ | agreement |", "|---|---|---|"]
+        for label in LABELS:
+            a, b = [r[0][label] for r in rows], [r[1][label] for r in rows]
+            agree = sum(x == y for x, y in zip(a, b)) / len(rows) if rows else 0
+            lines.append(f"| {label} | {kappa(a, b):.2f} | {agree:.2f} |" if rows else f"| {label} | – | – |")
+        lines.append("")
+    return lines
+
+
 def main(root: Path) -> None:
     out = Path(__file__).resolve().parents[1] / "eval" / "data"
     intents = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((root / "written" / "intent").glob("*.json"))}
@@ -100,13 +113,7 @@ def write_agreement(path: Path, intents: dict, passes: dict) -> None:
     lines = ["# Agreement on the blind-written set", "",
              "Cohen's κ and raw agreement per label between independent blind labellers (A/B: first pass over all",
              "documents; C: second pass over a subset), and between the first pass and the writers' intended labels.", ""]
-    for name, rows in pairs.items():
-        lines += [f"## {name} ({len(rows)} documents)", "", "| label | κ | agreement |", "|---|---|---|"]
-        for label in LABELS:
-            a, b = [r[0][label] for r in rows], [r[1][label] for r in rows]
-            agree = sum(x == y for x, y in zip(a, b)) / len(rows) if rows else 0
-            lines.append(f"| {label} | {kappa(a, b):.2f} | {agree:.2f} |" if rows else f"| {label} | – | – |")
-        lines.append("")
+    lines += kappa_tables(pairs)
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_blind_set import kappa  # noqa: E402
+from build_blind_set import kappa_tables  # noqa: E402
 
 from reviewer.framework import CHECK_IDS as LABELS  # noqa: E402
 
@@ -106,13 +106,7 @@ def write_agreement(path: Path, pairs: dict, lines_changed: list[str], open_call
              "Two blind labellers (D, E) labelled all 84 `syn-*` texts from the rubric alone. Gold is the majority",
              "of the first label and the two passes (`scripts/relabel_synthetic.py`); the first labels are kept",
              "unchanged in `first_labels/`.", ""]
-    for name, rows in pairs.items():
-        lines += [f"## {name} ({len(rows)} documents)", "", "| label | κ | agreement |", "|---|---|---|"]
-        for label in LABELS:
-            a, b = [r[0][label] for r in rows], [r[1][label] for r in rows]
-            agree = sum(x == y for x, y in zip(a, b)) / len(rows)
-            lines.append(f"| {label} | {kappa(a, b):.2f} | {agree:.2f} |")
-        lines.append("")
+    lines += kappa_tables(pairs)
     lines += ["## Labels that changed", "", "| id | split | kind (blind passes) | change |", "|---|---|---|---|",
               *lines_changed, "", f"Open calls (no majority, no ruling): {', '.join(open_calls) or 'none'}.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
