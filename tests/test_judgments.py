@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
 
 
 def _example(doc_id: str):
-    return next(e for split in ("blind_dev", "blind_test") for e in read_dataset(DATA / f"{split}.jsonl") if e.id == doc_id)
+    return next(e for split in ("blind_dev", "blind_test", "dev") for e in read_dataset(DATA / f"{split}.jsonl") if e.id == doc_id)
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,13 @@ def test_a_thematic_ai_plan_is_not_guilty_of_absence_based_misconceptions(review
     assert report.scope.kind == "thematic"
     assert report.finding("M2").verdict == "absent" and report.finding("M3").verdict == "absent"
     assert all(f.status == "ok" for f in report.findings)
+
+
+def test_a_field_named_beside_nqpf_in_the_title_makes_a_thematic_plan_not_guilty_of_silence(reviewer):
+    example = _example("syn-056")  # 丝绸纺织产业培育新质生产力行动计划: upgrading one traditional industry, no digital-route section
+    report = reviewer.review(example.text.encode(), name=f"{example.title}.txt")
+    assert report.scope.kind == "thematic" and "纺织" in report.scope.reason
+    assert report.finding("M2").verdict == "absent" and report.finding("M3").verdict == "absent"
 
 
 def test_a_wrapper_cannot_be_judged_for_misconceptions(reviewer):
