@@ -5,8 +5,8 @@ scope and boilerplate, so some excerpts carry misconceptions inferred from silen
 labellers (``eval/relabel/labels/D`` and ``E``) labelled all 84 texts again from the rubric alone,
 without the first labels, the cue lists or any output of the reviewer. Gold = the majority of the
 first label and the two blind passes; where all three differ, a ruling in ``adjudicated.json``,
-else the first label (and the call is reported as open). ``kind`` is the passes' document kind
-where they agree, else D's.
+else the first label (and the call is reported as open). ``kind`` is D's document kind (D and E
+disagree on it for 6 of the 84 texts; ``relabel_agreement.md`` lists the labels, not the kinds).
 
 Inputs: ``eval/data/first_labels/{dev,test}.jsonl`` (the first labels, kept unchanged) and the
 relabel folder. Writes ``eval/data/{dev,test}.jsonl`` (same ids and texts, current labels) and
@@ -26,13 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_blind_set import kappa_tables  # noqa: E402
 
 from reviewer.framework import CHECK_IDS as LABELS  # noqa: E402
+from reviewer.scoring import read_dataset  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
 PASSES = ("D", "E")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def relabel(row: dict, passes: dict[str, dict], rulings: dict[str, str]) -> tuple[dict, list[str], list[str]]:
@@ -57,8 +54,7 @@ def relabel(row: dict, passes: dict[str, dict], rulings: dict[str, str]) -> tupl
                 quotes = [q for p in passes.values() if p["labels"][label] == value
                           for q in p.get("evidence", {}).get(label, []) if q and q in text]
                 evidence[label] = list(dict.fromkeys(quotes))
-    scopes = [p.get("scope", "") for p in passes.values()]
-    kind = scopes[0] if len(set(scopes)) == 1 or "D" not in passes else passes["D"].get("scope", "")
+    kind = passes["D"].get("scope", "")
     note = row.get("note", "")
     if changed:
         note = f"{note} Relabelled under the rubric's reading rules (majority with two blind passes): {', '.join(changed)}."
@@ -72,7 +68,7 @@ def main(root: Path) -> None:
     changes: Counter[str] = Counter()
     lines_changed, open_total = [], []
     for split in ("dev", "test"):
-        rows = read_jsonl(DATA / "first_labels" / f"{split}.jsonl")
+        rows = [e.model_dump(exclude={"kind"}) for e in read_dataset(DATA / "first_labels" / f"{split}.jsonl")]
         out = []
         for row in rows:
             passes = {}
