@@ -103,7 +103,7 @@ def write_agreement(path: Path, pairs: dict, lines_changed: list[str], open_call
              "of the first label and the two passes (`scripts/relabel_synthetic.py`); the first labels are kept",
              "unchanged in `first_labels/`.", ""]
     lines += kappa_tables(pairs)
-    lines += ["## Labels that changed", "", "| id | split | kind (blind passes) | change |", "|---|---|---|---|",
+    lines += ["## Labels that changed", "", "| id | split | kind (labeller D) | change |", "|---|---|---|---|",
               *lines_changed, "", f"Open calls (no majority, no ruling): {', '.join(open_calls) or 'none'}.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
