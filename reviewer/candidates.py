@@ -10,8 +10,9 @@ Two sources, so that the cue lists do not cap what the model can find:
 Sentences that can never be evidence are left out before either: titles, document numbers,
 wrappers, addressee lines, instruction-like text, sentences too short to show anything
 (a four-character slogan), sentences holding one of the indicator's exclusions,
-the political preamble (except for an indicator that may rest on it), and the body of
-指导思想/基本原则 sections (except for indicators about the plan's stance).
+the political preamble (except for an indicator that may rest on it), the body of
+指导思想/基本原则 sections (except for indicators about the plan's stance), and, for a target,
+sentences with no time horizon.
 """
 
 from __future__ import annotations
@@ -49,16 +50,19 @@ class Candidate(BaseModel):
     """``cue`` or ``meaning``: which selector proposed it."""
 
 
-def _masked(text: str, rules: ReadingRules) -> str:
+def _masked(text: str, phrases: list[str]) -> str:
     norm = folded(text)
-    for phrase in rules.fixed_phrases:
+    for phrase in phrases:
         norm = norm.replace(folded(phrase), "□")
     return norm
 
 
-def cue_weight(text: str, cues: list[str], rules: ReadingRules) -> int:
-    """Characters of ``cues`` that occur in ``text`` outside fixed phrases."""
-    norm = _masked(text, rules)
+def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str] | None = None) -> int:
+    """Characters of ``cues`` that occur in ``text`` outside fixed phrases.
+
+    ``idioms`` are an indicator's own phrases in which its cues mean something else (集中资源 for 资源).
+    """
+    norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])])
     return sum(len(c) for c in map(folded, cues) if c and c in norm)
 
 
@@ -77,6 +81,17 @@ def fits(sentence: Sentence, indicator: Indicator) -> bool:
     return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
             and not has_cue(sentence.text, indicator.exclude)
             and (not indicator.about or has_cue(sentence.text, indicator.about)))
+
+
+def carries_time_horizon(sentence: Sentence, rules: ReadingRules, plan_states_period: bool) -> bool:
+    """Whether a sentence can state a target, which needs a time horizon.
+
+    It (or a heading over it) names one, or it sits in a targets section (主要目标) of a plan that states its
+    period somewhere. Without a time horizon there is no target: "力争在关键技术上实现突破" in a task section is an aim.
+    """
+    if has_cue(sentence.text, rules.time_horizon) or any(has_cue(h, rules.time_horizon) for h in sentence.heading_path):
+        return True
+    return plan_states_period and any(has_cue(h, rules.target_headings) for h in sentence.heading_path)
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
@@ -159,14 +174,16 @@ def select_candidates(
     headings_of = lead_sentences(sentences, evidence_ok)
     stood_in = {h for hs in headings_of.values() for h in hs}
     usable = [s for s in sentences if s.index in evidence_ok and s.index not in stood_in]
+    plan_states_period = has_cue(text, rules.time_horizon)
     for check in framework.checks:
         for ind in check.indicators:
-            pool = [s for s in usable if fits(s, ind)]
-            own = {s.index: cue_weight(s.text, ind.keywords, rules) for s in pool}
+            pool = [s for s in usable if fits(s, ind)
+                    and (not ind.dated or carries_time_horizon(s, rules, plan_states_period))]
+            own = {s.index: cue_weight(s.text, ind.keywords, rules, ind.idioms) for s in pool}
             # the preamble counts only where it names something specific itself (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or own[s.index]]
             # a sentence standing in for its headings carries their cues too
-            weight = {s.index: max([own[s.index], *(cue_weight(sentences[h].text, ind.keywords, rules)
+            weight = {s.index: max([own[s.index], *(cue_weight(sentences[h].text, ind.keywords, rules, ind.idioms)
                                                     for h in headings_of.get(s.index, []))]) for s in pool}
             if semantic and queries is not None:
                 sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}

@@ -66,8 +66,13 @@ class Indicator(BaseModel):
     """Evidence cues: they select candidate sentences, back a yes, and drive the keyword baseline."""
     exclude: list[str] = Field(default_factory=list)
     """Cues that disqualify a sentence as evidence for this indicator (e.g. 退出 for upgrading)."""
+    idioms: list[str] = Field(default_factory=list)
+    """Phrases in which this indicator's cues are no cue (集中资源, 数据资源平台 for E3a's 资源): masked like the
+    reading rules' fixed phrases, but for this indicator only (数据 stays a cue for the data measures of M4b)."""
     about: list[str] = Field(default_factory=list)
     """For a claim about a subject (what NQPF is, who may pursue it): the sentence must name one of these."""
+    dated: bool = False
+    """For a target: the sentence must carry a time horizon (see :func:`reviewer.candidates.carries_time_horizon`)."""
     preamble: bool = False
     """Whether the standard political preamble may be evidence (only for a named national plan or strategy)."""
     principles: bool = False

@@ -76,6 +76,10 @@ class ReadingRules(BaseModel):
     principle_sections: list[str]
     fixed_phrases: list[str]
     min_evidence_chars: int
+    time_horizon: list[str]
+    """Words that give a target its time horizon (到20…, 2027年, 年均, 十五五 …)."""
+    target_headings: list[str]
+    """Heading words of a targets section (主要目标): its sentences share the period the plan states."""
     scope: ScopeRules
 
 

@@ -86,6 +86,12 @@ def test_a_cue_inside_a_fixed_phrase_is_no_cue():
     e3a = FW.get("E3").indicators[0]
     assert cue_weight("以习近平新时代中国特色社会主义思想为指导", e3a.keywords, RULES) == 0
     assert cue_weight("发挥我县富硒茶特色资源优势", e3a.keywords, RULES) > 0
+    # an indicator's own idioms: pooled effort or a data platform is no endowment, yet 数据 stays a data measure
+    assert cue_weight("集中资源开展前沿技术攻关", e3a.keywords, RULES, e3a.idioms) == 0
+    assert cue_weight("升级市公共数据资源平台", e3a.keywords, RULES, e3a.idioms) == 0
+    assert cue_weight("我县石英砂资源储量丰富", e3a.keywords, RULES, e3a.idioms) > 0
+    _, candidates = _candidates("某市方案\n一、重点任务\n升级市公共数据资源平台，汇聚政务数据。\n集中资源开展前沿技术攻关。")
+    assert not [c for c in candidates["E3a"] if c.cue_weight] and candidates["M4b"][0].cue_weight
 
 
 def test_rewards_for_national_recognition_are_not_national_links():
@@ -98,6 +104,26 @@ def test_matching_funds_for_national_projects_are_not_national_links():
     text = "某区方案\n一、重点任务\n对承担国家级科技项目的企业，按国拨经费的20%给予配套支持。\n支持园区争创国家级高新区。"
     sentences, candidates = _candidates(text)
     assert [c.text[:6] for c in candidates["E4b"]] == ["支持园区争创"]
+
+
+def test_a_national_designation_of_the_whole_place_is_no_carrier_link():
+    text = ("某市方案\n一、重点任务\n国家“东数西算”工程将我市纳入全国一体化算力网络国家枢纽节点。\n"
+            "我市是国家布局建设的算力枢纽节点所在城市。\n推动市大数据产业园接入全国一体化算力网络调度平台。")
+    _, candidates = _candidates(text)
+    assert [c.text[:6] for c in candidates["E4b"]] == ["推动市大数据"]
+
+
+def test_a_target_needs_a_time_horizon():
+    tasks = ("某县行动方案\n一、重点任务\n支持龙头企业联合攻关高端芯片，力争在关键技术上实现从0到1的突破。\n"
+             "到2026年，全县规上工业增加值年均增长8%以上。\n")
+    _, candidates = _candidates(tasks)
+    assert [c.text[:6] for c in candidates["E2a"]] == ["到2026年"]
+    # a targets section shares the period the plan states; a plan that states none has no dated aims
+    with_period = "某县行动方案（2024—2027年）\n一、主要目标\n全县数字经济核心产业增加值占比达到10%。\n二、重点任务\n推动产业升级。"
+    _, candidates = _candidates(with_period)
+    assert [c.text[:6] for c in candidates["E2a"]] == ["全县数字经济"]
+    _, candidates = _candidates(with_period.replace("（2024—2027年）", ""))
+    assert candidates["E2a"] == []
 
 
 def test_a_lead_in_or_bullet_label_is_quoted_with_the_sentence_it_introduces():
