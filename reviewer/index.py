@@ -304,6 +304,80 @@ def index_dir(home: Path) -> Path:
     return home / "index"
 
 
+PASSAGE_CACHE = "passages.json"
+"""File in the index folder that keeps each corpus file's passages, so an unchanged PDF is not parsed again."""
+
+
+def _reader_fingerprint() -> str:
+    """Hash of the code that turns a corpus file into passages: a change to it invalidates the cache."""
+    package = Path(__file__).resolve().parent
+    sources = [package / "corpus.py", package / "chunk.py", *sorted((package / "ingest").glob("*.py"))]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class PassageCache:
+    """Each corpus file's passages, keyed by its path and the sha256 of its bytes.
+
+    Opening the index reads every corpus file; parsing a 60-page PDF takes about 1.5 s, so without this a
+    user corpus of twenty PDFs would cost half a minute at every start. Reading the bytes to hash them is
+    cheap. A missing, unreadable or outdated cache file (other reader code) is simply rebuilt; a folder
+    that cannot be written (a shared server's index) only means nothing is kept.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.reader = _reader_fingerprint()
+        self.kept: dict[str, list[dict[str, Any]]] = {}
+        self.used: dict[str, list[dict[str, Any]]] = {}
+        self._keys: dict[Path, str] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("reader") == self.reader and isinstance(data.get("files"), dict):
+                self.kept = data["files"]
+        except (OSError, ValueError):
+            pass
+
+    def _key(self, file: Path) -> str | None:
+        """The file's path and content hash, or None when it cannot be read (the parser then says why)."""
+        if file not in self._keys:
+            try:
+                self._keys[file] = f"{file.resolve()}|{hashlib.sha256(file.read_bytes()).hexdigest()}"
+            except OSError:
+                return None
+        return self._keys[file]
+
+    def get(self, file: Path) -> list[Passage] | None:
+        """The file's passages as last parsed, if its bytes are unchanged."""
+        key = self._key(file)
+        if key is None or key not in self.kept:
+            return None
+        try:
+            passages = [Passage.model_validate(p) for p in self.kept[key]]
+        except ValueError:
+            return None
+        self.used[key] = self.kept[key]
+        return passages
+
+    def put(self, file: Path, passages: list[Passage]) -> list[Passage]:
+        """Remember the file's passages; returns them."""
+        if (key := self._key(file)) is not None:
+            self.used[key] = [p.model_dump(mode="json") for p in passages]
+        return passages
+
+    def save(self) -> None:
+        """Keep the passages of the files seen this time (dropping removed or changed files)."""
+        if self.used == self.kept:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{uuid.uuid4().hex}.tmp")
+            tmp.write_text(json.dumps({"reader": self.reader, "files": self.used}, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(self.path)
+
+
 def build_index(
     corpus_dirs: list[Path], path: Path, embeddings: Embeddings, *, url: str | None = None, notify: Notify | None = None
 ) -> tuple[VectorIndex, SyncResult]:
@@ -317,18 +391,22 @@ def build_index(
     from .ingest import LoadError
 
     notify = notify or (lambda message: None)
+    if url is None:
+        writable_dir(path, "the corpus index", "set REVIEWER_HOME (or the home setting) to a writable folder")
+    cached = PassageCache(path / PASSAGE_CACHE)
     passages: list[Passage] = []
     skipped: list[str] = []
     for file in corpus_files(corpus_dirs):
         try:
-            passages += file_passages(file)
+            hit = cached.get(file)
+            passages += hit if hit is not None else cached.put(file, file_passages(file))
         except LoadError as exc:
             skipped.append(f"skipped {file}: {exc}")
             notify(skipped[-1])
-    if url is None:
-        writable_dir(path, "the corpus index", "set REVIEWER_HOME (or the home setting) to a writable folder")
     index = VectorIndex(path, embeddings, url=url, notify=notify)
     result = index.sync(passages)
+    if url is None:  # a shared index keeps nothing on this machine
+        cached.save()  # after the index is open: rebuilding a damaged index empties its folder
     result.messages = skipped + ([f"index at {path} was unreadable and has been rebuilt"] if index.rebuilt else [])
     hashes = sorted(p.content_hash(index.embedder_id) for p in passages)
     corpus_sha256 = hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]

@@ -154,3 +154,23 @@ def test_an_index_from_before_the_embedder_key_is_dropped(corpus, tmp_path):
     assert result.total == 3 and index.dense("传统产业", 1)
     with pytest.raises(chromadb.errors.NotFoundError):
         index._client.get_collection("corpus")
+
+
+def test_unchanged_corpus_files_are_not_parsed_again(corpus, tmp_path, monkeypatch):
+    import reviewer.corpus
+
+    parsed = []
+    real = reviewer.corpus.file_passages
+    monkeypatch.setattr(reviewer.corpus, "file_passages", lambda file: parsed.append(file.name) or real(file))
+    path = tmp_path / "index"
+    build_index([corpus], path, HashEmbeddings())
+    assert parsed == ["test-doc.yaml"]
+    _, again = build_index([corpus], path, HashEmbeddings())
+    assert parsed == ["test-doc.yaml"] and again.total == 3
+    changed = dict(DIGEST, clauses=DIGEST["clauses"][:2])
+    (corpus / "test-doc.yaml").write_text(yaml.safe_dump(changed, allow_unicode=True), encoding="utf-8")
+    _, third = build_index([corpus], path, HashEmbeddings())
+    assert parsed == ["test-doc.yaml"] * 2 and third.total == 2
+    (path / "passages.json").write_text("{not json", encoding="utf-8")
+    _, fourth = build_index([corpus], path, HashEmbeddings())
+    assert parsed == ["test-doc.yaml"] * 3 and fourth.total == 2
