@@ -18,6 +18,8 @@ sentences with no time horizon.
 from __future__ import annotations
 
 import math
+import re
+from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
@@ -50,10 +52,30 @@ class Candidate(BaseModel):
     """``cue`` or ``meaning``: which selector proposed it."""
 
 
+GAP = "…"
+"""In a fixed phrase or idiom, up to ``GAP_CHARS`` characters of one clause: 依托…园区 is 依托县工业园区, 依托化工园区."""
+GAP_CHARS = 8
+
+
+@lru_cache(maxsize=512)
+def _gapped(phrase: str) -> re.Pattern[str]:
+    parts = [re.escape(p) for p in phrase.split(GAP)]
+    return re.compile(f"([^，。；：、,.;:！？!?\\s]{{0,{GAP_CHARS}}}?)".join(f"({p})" for p in parts))
+
+
 def _masked(text: str, phrases: list[str]) -> str:
+    """The folded text with every fixed phrase replaced by a mark that is no cue.
+
+    A phrase with gaps is matched within one clause of the original text, and only its words are masked,
+    so a cue inside the gap still counts (依托丰富资源建设…园区 keeps 丰富 and 资源).
+    """
+    for phrase in (p for p in phrases if GAP in p):
+        text = _gapped(phrase).sub(lambda m: "".join("〇" if i % 2 else m.group(i) for i in range(1, len(m.groups()) + 1)),
+                                   text)
     norm = folded(text)
     for phrase in phrases:
-        norm = norm.replace(folded(phrase), "□")
+        if GAP not in phrase:
+            norm = norm.replace(folded(phrase), "□")
     return norm
 
 

@@ -94,6 +94,20 @@ def test_a_cue_inside_a_fixed_phrase_is_no_cue():
     assert not [c for c in candidates["E3a"] if c.cue_weight] and candidates["M4b"][0].cue_weight
 
 
+def test_leaning_on_a_park_or_seeking_a_provincial_title_is_no_resource():
+    e3a, e3b = FW.get("E3").indicators
+    assert cue_weight("依托县工业园区，重点招引光伏组件、储能电池及配套企业。", e3a.keywords, RULES, e3a.idioms) == 0
+    assert cue_weight("依托两家骨干企业梳理上下游配套清单。", e3a.keywords, RULES, e3a.idioms) == 0
+    # a cue inside the gap, or after it, still counts; 依托 beside an endowment stays a cue
+    assert cue_weight("依托化工园区副产氢资源，发展氢气提纯。", e3a.keywords, RULES, e3a.idioms) > 0
+    assert cue_weight("依托丰富资源建设产业园区。", e3a.keywords, RULES, e3a.idioms) > 0
+    assert cue_weight("依托深水港区和千万吨级炼化基地，发展化工新材料。", e3a.keywords, RULES, e3a.idioms) > 0
+    # the gap stays inside one clause
+    assert cue_weight("依托港口，建设园区。", e3a.keywords, RULES, e3a.idioms) > 0
+    assert cue_weight("设立未来产业专项基金，积极争创省级未来产业先导区。", e3b.keywords, RULES, e3b.idioms) == 0
+    assert cue_weight("争创国家级和省级试点示范。", e3b.keywords, RULES, e3b.idioms) > 0
+
+
 def test_rewards_for_national_recognition_are_not_national_links():
     e4b = FW.get("E4").indicators[1]
     sentences, candidates = _candidates("某县行动方案\n一、重点任务\n对新认定的国家级研发平台给予300万元奖励。\n建设县科技企业孵化器。")
