@@ -94,14 +94,23 @@ def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:
             and not is_instruction_like(sentence.text))
 
 
-def fits(sentence: Sentence, indicator: Indicator) -> bool:
+def excluded(text: str, exclude: list[str], rules: ReadingRules) -> bool:
+    """Whether ``text`` holds one of the exclusion cues, a quantity word before a number not counted."""
+    if not exclude:
+        return False
+    for word in rules.quantity_words:
+        text = re.sub(f"{re.escape(word)}(?=[\\d０-９])", "", text)
+    return has_cue(text, exclude)
+
+
+def fits(sentence: Sentence, indicator: Indicator, rules: ReadingRules) -> bool:
     """Whether a sentence that may be evidence may be so for this indicator.
 
     Its role must be allowed, it must hold none of the exclusion cues and, for a claim about NQPF itself,
     it must name its subject (one of the ``about`` terms).
     """
     return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
-            and not has_cue(sentence.text, indicator.exclude)
+            and not excluded(sentence.text, indicator.exclude, rules)
             and (not indicator.about or has_cue(sentence.text, indicator.about)))
 
 
@@ -199,7 +208,7 @@ def select_candidates(
     plan_states_period = has_cue(text, rules.time_horizon)
     for check in framework.checks:
         for ind in check.indicators:
-            pool = [s for s in usable if fits(s, ind)
+            pool = [s for s in usable if fits(s, ind, rules)
                     and (not ind.dated or carries_time_horizon(s, rules, plan_states_period))]
             own = {s.index: cue_weight(s.text, ind.keywords, rules, ind.idioms) for s in pool}
             # the preamble counts only where it names something specific itself (a national plan, for E1a)

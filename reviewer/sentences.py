@@ -75,6 +75,8 @@ class ReadingRules(BaseModel):
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
+    quantity_words: list[str] = []
+    """Exclusion cues that state a quantity when a number follows (不足80公里 is a distance, not a shortage)."""
     min_evidence_chars: int
     time_horizon: list[str]
     """Words that give a target its time horizon (到20…, 2027年, 年均, 十五五 …)."""

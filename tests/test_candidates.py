@@ -108,6 +108,14 @@ def test_leaning_on_a_park_or_seeking_a_provincial_title_is_no_resource():
     assert cue_weight("争创国家级和省级试点示范。", e3b.keywords, RULES, e3b.idioms) > 0
 
 
+def test_a_shortfall_word_before_a_number_is_a_quantity_not_a_lack():
+    plan = ("某县方案\n一、重点任务\n发挥我县距离整车企业不足80公里的区位优势，以及县内高纯石英砂资源优势，引进正极材料项目。\n"
+            "我县科技资源不足，创新基础薄弱。")
+    sentences, candidates = _candidates(plan)
+    texts = [c.text for c in candidates["E3a"]]
+    assert any("石英砂" in t for t in texts) and not any("科技资源不足" in t for t in texts)
+
+
 def test_rewards_for_national_recognition_are_not_national_links():
     e4b = FW.get("E4").indicators[1]
     sentences, candidates = _candidates("某县行动方案\n一、重点任务\n对新认定的国家级研发平台给予300万元奖励。\n建设县科技企业孵化器。")
