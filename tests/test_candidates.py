@@ -116,6 +116,14 @@ def test_a_shortfall_word_before_a_number_is_a_quantity_not_a_lack():
     assert any("石英砂" in t for t in texts) and not any("科技资源不足" in t for t in texts)
 
 
+def test_a_ministry_document_named_is_a_national_plan_but_the_preamble_formula_and_a_sales_trip_are_not():
+    e1a = FW.get("E1").indicators[0]
+    assert cue_weight("贯彻落实《工业和信息化部等七部门关于推动未来产业创新发展的实施意见》", e1a.keywords, RULES, e1a.idioms) > 0
+    assert cue_weight("为深入贯彻落实党中央、国务院关于发展新质生产力的决策部署", e1a.keywords, RULES, e1a.idioms) == 0
+    assert cue_weight("每年赴长三角、珠三角开展专题招商不少于10次", e1a.keywords, RULES, e1a.idioms) == 0
+    assert cue_weight("主动融入长三角一体化发展", e1a.keywords, RULES, e1a.idioms) > 0
+
+
 def test_rewards_for_national_recognition_are_not_national_links():
     e4b = FW.get("E4").indicators[1]
     sentences, candidates = _candidates("某县行动方案\n一、重点任务\n对新认定的国家级研发平台给予300万元奖励。\n建设县科技企业孵化器。")
