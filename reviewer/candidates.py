@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
@@ -27,7 +28,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence, word_chars
-from .verify import folded, has_cue, role_refusal
+from .verify import folded, has_cue, marked, role_refusal
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -85,7 +86,9 @@ def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str
     ``idioms`` are an indicator's own phrases in which its cues mean something else (集中资源 for 资源).
     """
     norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])])
-    return sum(len(c) for c in map(folded, cues) if c and c in norm)
+    as_written = unicodedata.normalize("NFKC", text)
+    return sum(len(folded(c)) for c in cues if c and (unicodedata.normalize("NFKC", c) in as_written if marked(c)
+                                                          else folded(c) in norm))
 
 
 def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:

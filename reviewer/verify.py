@@ -35,10 +35,21 @@ def folded(text: str) -> str:
     return normalise(text)[0]
 
 
+TITLE_MARKS = "《》"
+"""A cue holding one of these is compared as written (NFKC only): 《全国 is a national document's title, while
+folded it would be 全国, which every plan holds."""
+
+
+def marked(cue: str) -> bool:
+    """Whether the cue is compared as written rather than folded."""
+    return any(mark in cue for mark in TITLE_MARKS)
+
+
 def has_cue(text: str, cues: list[str]) -> bool:
     """True when ``text`` contains one of ``cues`` (compared after normalisation)."""
     norm = folded(text)
-    return any(n in norm for n in map(folded, cues) if n)
+    return any(n in norm for n in map(folded, (c for c in cues if not marked(c))) if n) or any(
+        unicodedata.normalize("NFKC", c) in unicodedata.normalize("NFKC", text) for c in cues if marked(c))
 
 
 class QuoteCheck(BaseModel):

@@ -10,6 +10,7 @@ from reviewer.framework import load_framework
 from reviewer.scope import classify_scope
 from reviewer.scoring import read_dataset
 from reviewer.sentences import NOT_EVIDENCE, load_reading_rules, segment
+from reviewer.verify import has_cue
 
 DATA = Path(__file__).resolve().parents[1] / "eval" / "data"
 FW = load_framework()
@@ -122,6 +123,12 @@ def test_a_ministry_document_named_is_a_national_plan_but_the_preamble_formula_a
     assert cue_weight("为深入贯彻落实党中央、国务院关于发展新质生产力的决策部署", e1a.keywords, RULES, e1a.idioms) == 0
     assert cue_weight("每年赴长三角、珠三角开展专题招商不少于10次", e1a.keywords, RULES, e1a.idioms) == 0
     assert cue_weight("主动融入长三角一体化发展", e1a.keywords, RULES, e1a.idioms) > 0
+    # a title opening with 全国 names a national plan; 全国 outside a title does not (compared as written)
+    assert cue_weight("《全国沿海港口布局规划》确定帆港港为全国沿海主要港口", e1a.keywords, RULES, e1a.idioms) > 0
+    assert cue_weight("研发经费投入强度达到全国平均水平", e1a.keywords, RULES, e1a.idioms) == 0
+    assert has_cue("落实国家《海峡西岸经济区发展规划》", e1a.keywords) and not has_cue("全国统一大市场", ["《全国"])
+    e1b = FW.get("E1").indicators[1]
+    assert cue_weight("我市要正确认识自身定位，不追求在本地培育新质生产力", e1b.keywords, RULES, e1b.idioms) == 0
 
 
 def test_rewards_for_national_recognition_are_not_national_links():
