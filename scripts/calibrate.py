@@ -5,6 +5,11 @@ datasets only, re-decides every check offline from the recorded sentence scores,
 thresholds that agree best with the gold labels (a false "present" costs double).
 
     python scripts/calibrate.py --model qwen2.5-coder-1.5b eval/data/blind_dev.jsonl=eval/runs/blind-dev
+
+With ``--folds K`` nothing is written: the dev plans are dealt into K folds (each dataset's plans in id
+order, dealt round-robin), thresholds are fitted on K-1 folds and the held-out fold is decided with them, and
+the out-of-fold figures are printed per dataset and overall beside the keyword baseline. That is how a change
+is judged on dev without the in-sample flattery of thresholds fitted on the same plans.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from reviewer.calibrate import fit_thresholds
-from reviewer.evaluate import recorded_reports
+from reviewer.aggregate import Thresholds
+from reviewer.calibrate import VARIANTS, fit_thresholds, redecide
+from reviewer.contracts import Report
+from reviewer.evaluate import keyword_prediction, recorded_reports
 from reviewer.framework import load_framework
+from reviewer.scoring import GoldExample, Prediction, system_metrics
 
 CALIBRATION = Path(__file__).resolve().parents[1] / "corpus" / "reading" / "calibration.yaml"
 
@@ -24,8 +32,12 @@ CALIBRATION = Path(__file__).resolve().parents[1] / "corpus" / "reading" / "cali
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", required=True, help="model name the thresholds are for")
+    parser.add_argument("--folds", type=int, default=0, help="cross-validate with this many folds instead of writing")
     parser.add_argument("pairs", nargs="+", help="DATASET.jsonl=RUN_FOLDER (dev splits only)")
     args = parser.parse_args()
+    if args.folds:
+        cross_validate({pair.split("=", 1)[0]: recorded_reports(pair) for pair in args.pairs}, args.folds)
+        return
     pairs = [row for pair in args.pairs for row in recorded_reports(pair)]
     reports, golds = [r for _, r in pairs], [e.labels for e, _ in pairs]
     fitted = fit_thresholds(reports, golds, load_framework())
@@ -35,6 +47,31 @@ def main() -> None:
     header = "".join(line + "\n" for line in CALIBRATION.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
     CALIBRATION.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     print(f"fitted on {len(reports)} dev plans: {fitted}")
+
+
+def cross_validate(datasets: dict[str, list[tuple[GoldExample, Report]]], folds: int) -> None:
+    """Out-of-fold verdicts for every dev plan; prints macro-F1, E accuracy and false present per dataset."""
+    framework = load_framework()
+    rows = [(name, i % folds, example, report) for name, pairs in datasets.items()
+            for i, (example, report) in enumerate(sorted(pairs, key=lambda p: p[0].id))]
+    predictions: dict[str, Prediction] = {}
+    for fold in range(folds):
+        train = [(e, r) for _, f, e, r in rows if f != fold]
+        fitted = fit_thresholds([r for _, r in train], [e.labels for e, _ in train], framework)
+        thresholds = Thresholds(default=0.5, by_indicator=fitted)
+        for _, f, example, report in rows:
+            if f == fold:
+                verdicts = redecide(report, framework, thresholds, VARIANTS["+ calibrated thresholds"])
+                predictions[example.id] = Prediction(id=example.id, system="out of fold", verdicts=verdicts)
+    print(f"{folds}-fold cross-validation over {len(rows)} dev plans (thresholds fitted without the held-out fold)")
+    print("| dataset | plans | macro-F1 | macro-F1 M | macro-F1 E | E accuracy | false present | keyword baseline macro-F1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    groups = [(name, [e for n, _, e, _ in rows if n == name]) for name in datasets] + [("all", [e for _, _, e, _ in rows])]
+    for name, examples in groups:
+        m = system_metrics("out of fold", [predictions[e.id] for e in examples], examples)
+        kw = system_metrics("kw", [keyword_prediction(e, framework) for e in examples], examples)
+        print(f"| {Path(name).name} | {len(examples)} | **{m.macro_f1:.3f}** | {m.macro_f1_m:.3f} | {m.macro_f1_e:.3f} | "
+              f"{m.accuracy_e:.3f} | {m.false_present_rate:.3f} | {kw.macro_f1:.3f} |")
 
 
 if __name__ == "__main__":
