@@ -20,4 +20,10 @@ done
   echo
   .venv/bin/python scripts/evidence_audit.py eval/data/blind_dev.jsonl=eval/runs/blind_dev \
     eval/data/blind_test.jsonl=eval/runs/blind_test eval/data/test.jsonl=eval/runs/test eval/data/dev.jsonl=eval/runs/dev
+  echo
+  # out of fold on dev (thresholds fitted on four folds, the fifth decided with them); nothing is written
+  .venv/bin/python scripts/calibrate.py --model qwen2.5-coder-1.5b --folds 5 \
+    eval/data/blind_dev.jsonl=eval/runs/blind_dev eval/data/dev.jsonl=eval/runs/dev
 } | tee eval/results/ablation.md
+.venv/bin/python scripts/candidate_recall.py eval/data/blind_dev.jsonl eval/data/dev.jsonl eval/data/blind_test.jsonl \
+  eval/data/test.jsonl | tee eval/results/candidate_recall.md
