@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
@@ -28,7 +27,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence, word_chars
-from .verify import folded, has_cue, marked, role_refusal
+from .verify import cue_in, folded, has_cue, role_refusal
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -60,8 +59,9 @@ GAP_CHARS = 8
 
 @lru_cache(maxsize=512)
 def _gapped(phrase: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in phrase.split(GAP)]
-    return re.compile(f"([^，。；：、,.;:！？!?\\s]{{0,{GAP_CHARS}}}?)".join(f"({p})" for p in parts))
+    """The phrase's words with each gap as a group: up to GAP_CHARS characters, no clause break."""
+    gap = f"([^，。；：、,.;:！？!?\\s]{{0,{GAP_CHARS}}}?)"
+    return re.compile(gap.join(map(re.escape, phrase.split(GAP))))
 
 
 def _masked(text: str, phrases: list[str]) -> str:
@@ -71,8 +71,7 @@ def _masked(text: str, phrases: list[str]) -> str:
     so a cue inside the gap still counts (依托丰富资源建设…园区 keeps 丰富 and 资源).
     """
     for phrase in (p for p in phrases if GAP in p):
-        text = _gapped(phrase).sub(lambda m: "".join("〇" if i % 2 else m.group(i) for i in range(1, len(m.groups()) + 1)),
-                                   text)
+        text = _gapped(phrase).sub(lambda m: "〇" + "〇".join(m.groups()) + "〇", text)  # mask the words, keep the gaps
     norm = folded(text)
     for phrase in phrases:
         if GAP not in phrase:
@@ -86,9 +85,7 @@ def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str
     ``idioms`` are an indicator's own phrases in which its cues mean something else (集中资源 for 资源).
     """
     norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])])
-    as_written = unicodedata.normalize("NFKC", text)
-    return sum(len(folded(c)) for c in cues if c and (unicodedata.normalize("NFKC", c) in as_written if marked(c)
-                                                          else folded(c) in norm))
+    return sum(len(folded(c)) for c in cues if cue_in(c, text, norm))
 
 
 def may_be_evidence(sentence: Sentence, rules: ReadingRules) -> bool:

@@ -18,6 +18,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -308,6 +309,7 @@ PASSAGE_CACHE = "passages.json"
 """File in the index folder that keeps each corpus file's passages, so an unchanged PDF is not parsed again."""
 
 
+@lru_cache(maxsize=1)
 def _reader_fingerprint() -> str:
     """Hash of the code that turns a corpus file into passages: a change to it invalidates the cache."""
     package = Path(__file__).resolve().parent

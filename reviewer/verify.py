@@ -45,11 +45,22 @@ def marked(cue: str) -> bool:
     return any(mark in cue for mark in TITLE_MARKS)
 
 
+def cue_in(cue: str, text: str, norm: str) -> bool:
+    """Whether ``cue`` occurs in the sentence.
+
+    An ordinary cue is looked for in ``norm`` (``text`` folded, perhaps with phrases masked); a marked one in
+    ``text`` as written.
+    """
+    if marked(cue):
+        return unicodedata.normalize("NFKC", cue) in unicodedata.normalize("NFKC", text)
+    wanted = folded(cue)
+    return bool(wanted) and wanted in norm
+
+
 def has_cue(text: str, cues: list[str]) -> bool:
     """True when ``text`` contains one of ``cues`` (compared after normalisation)."""
     norm = folded(text)
-    return any(n in norm for n in map(folded, (c for c in cues if not marked(c))) if n) or any(
-        unicodedata.normalize("NFKC", c) in unicodedata.normalize("NFKC", text) for c in cues if marked(c))
+    return any(cue_in(c, text, norm) for c in cues)
 
 
 class QuoteCheck(BaseModel):
