@@ -125,13 +125,28 @@ def carries_time_horizon(sentence: Sentence, rules: ReadingRules, plan_states_pe
     return plan_states_period and any(has_cue(h, rules.target_headings) for h in sentence.heading_path)
 
 
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+
+
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
-    """Span of a window of at most CLIP_CHARS around the sentence's first cue."""
-    if len(sentence.text) <= CLIP_CHARS:
+    """Span of a window of at most CLIP_CHARS around the sentence's first cue.
+
+    The window starts and ends at clause boundaries (after ，；：, never inside a 《》 title) where
+    whole clauses around the cue fit, so a quote does not end mid-word; else it is cut at CLIP_CHARS.
+    """
+    text = sentence.text
+    if len(text) <= CLIP_CHARS:
         return sentence.start, sentence.end
-    hits = [i for i in (sentence.text.find(c) for c in cues if c) if i >= 0]
-    first = min(hits) if hits else 0
-    offset = max(0, min(first - CLIP_CHARS // 3, len(sentence.text) - CLIP_CHARS))
+    hits = sorted((i, len(c)) for i, c in ((text.find(c), c) for c in cues if c) if i >= 0)
+    first, cue_len = hits[0] if hits else (0, 0)
+    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)
+                 if text.count("《", 0, m.start()) <= text.count("》", 0, m.start())), len(text)]
+    windows = [(b - a, -a, a, b) for a in cuts if a <= first for b in cuts
+               if b >= first + cue_len and 0 < b - a <= CLIP_CHARS]
+    if windows:
+        _, _, a, b = max(windows)
+        return sentence.start + a, sentence.start + b
+    offset = max(0, min(first - CLIP_CHARS // 3, len(text) - CLIP_CHARS))
     return sentence.start + offset, sentence.start + offset + CLIP_CHARS
 
 

@@ -72,6 +72,7 @@ class ReadingRules(BaseModel):
     label_markers: list[str]
     label_max_chars: int
     preamble_markers: list[str]
+    preamble_closing: list[str]
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
@@ -258,23 +259,29 @@ def _fold_lead_ins(text: str, sentences: list[Sentence], rules: ReadingRules) ->
 
 
 MIN_CLAUSE_CHARS = 12
-"""A preamble sentence's content after its last boilerplate clause is kept as body when at least this long."""
+"""A preamble sentence's content between its boilerplate clauses is kept as content when at least this long."""
 
 
 def _split_preamble(
     text: str, start: int, end: int, role: Role, rules: ReadingRules, in_principles: bool,
 ) -> list[tuple[int, int, Role]]:
-    """Cut a preamble sentence after its last boilerplate clause.
+    """Cut the plan's own content out of a preamble sentence.
 
-    The plan's own framing that follows (坚持…，聚焦…) is content, not preamble: a statement of
-    principle when it sits in a principle section.
+    The opening formula runs to its last boilerplate clause (为深入贯彻…精神，); a closing formula
+    (结合我市实际，制定本方案) may end the sentence. What lies between (落实《…》，立足国家赋予我市
+    的…定位，坚持…) is the plan's own framing: content, and a statement of principle when it sits
+    in a principle section.
     """
     if role != "preamble":
         return [(start, end, role)]
-    cut = start
-    for clause in re.finditer("[^，,]+[，,]?", text[start:end]):
-        if any(m in clause.group() for m in rules.preamble_markers):
-            cut = start + clause.end()
-    if end - cut < MIN_CLAUSE_CHARS:
+    clauses = [(start + m.start(), start + m.end(), m.group()) for m in re.finditer("[^，,]+[，,]?", text[start:end])]
+    closing = [any(c in clause for c in rules.preamble_closing) for _, _, clause in clauses]
+    opening = [not close and any(m in clause for m in rules.preamble_markers)
+               for (_, _, clause), close in zip(clauses, closing)]
+    first = max((i + 1 for i, is_open in enumerate(opening) if is_open), default=0)
+    last = next((i for i in range(first, len(clauses)) if closing[i]), len(clauses))
+    if last <= first or clauses[last - 1][1] - clauses[first][0] < MIN_CLAUSE_CHARS:
         return [(start, end, role)]
-    return [(start, cut, "preamble"), (cut, end, "principle" if in_principles else "body")]
+    cut, close = clauses[first][0], clauses[last - 1][1]
+    content: Role = "principle" if in_principles else "body"
+    return [part for part in ((start, cut, "preamble"), (cut, close, content), (close, end, "preamble")) if part[1] > part[0]]

@@ -52,6 +52,40 @@ def test_preamble_is_a_candidate_only_where_it_names_a_national_plan():
     assert not [c.text for c in candidates["E1a"] if sentences[c.sentence].role == "preamble" and "双城" not in c.text and "长江" not in c.text]
 
 
+
+def test_a_conferred_role_between_the_preamble_formulas_is_the_plans_own_content():
+    text = ("松川市发展新质生产力三年行动方案\n"
+            "为深入贯彻习近平总书记在新时代推动东北全面振兴座谈会上的重要讲话精神，落实《东北全面振兴“十四五”实施方案》，"
+            "立足国家赋予我市的国家重要装备制造业基地定位，坚持以新技术改造提升老产业，结合我市实际，制定本方案。\n"
+            "一、重点任务\n推动重型机械企业智能化改造。")
+    sentences, candidates = _candidates(text)
+    roles = {s.text: s.role for s in sentences}
+    assert roles["为深入贯彻习近平总书记在新时代推动东北全面振兴座谈会上的重要讲话精神，"] == "preamble"
+    assert roles["结合我市实际，制定本方案。"] == "preamble"
+    own = next(s for s in sentences if s.text.startswith("落实《东北"))
+    assert own.role == "body" and own.text.endswith("坚持以新技术改造提升老产业，")
+    assert any("国家赋予我市" in c.text for c in candidates["E1b"])
+    # the formula alone, with nothing of the plan's own between, stays preamble throughout
+    plain = "某县行动方案\n为深入贯彻党的二十大精神，全面落实省委、省政府工作部署，结合县情实际，制定本方案。\n一、重点任务\n推动企业技术改造。"
+    assert [s.role for s in segment(plain, RULES) if "二十大" in s.text] == ["preamble"]
+    assert not [s for s in segment(plain, RULES) if s.role == "body" and "实际" in s.text]
+
+
+def test_a_long_sentence_is_clipped_at_clause_boundaries_never_inside_a_title():
+    long = ("按照《全国国土空间规划纲要（2021—2035年）》和《中共中央 国务院关于新时代推动中部地区高质量发展的意见》的总体部署，"
+            "我市坚持生态优先、绿色发展，统筹推进传统产业改造和新兴产业培育，加快建设国家重要先进制造业基地，"
+            "持续扩大有效投资，稳步提升城乡居民收入水平，不断增强区域综合竞争力和可持续发展能力。")
+    text = "某市发展新质生产力实施方案\n一、重点任务\n" + long + "\n二、保障措施\n强化资金保障。"
+    sentences, candidates = _candidates(text)
+    quoted = [c.text for cs in candidates.values() for c in cs if c.text != long and c.text in long]
+    assert quoted, "the long sentence was never clipped"
+    for q in quoted:
+        assert len(q) <= 90
+        assert q.count("《") == q.count("》")
+        assert long.startswith(q) or long[long.index(q) - 1] in "，；："
+        assert q.endswith(("，", "；", "。")) or long.endswith(q)
+
+
 PRINCIPLED = ("某市加快发展新质生产力实施方案\n一、总体要求\n（一）基本原则\n"
               "坚持要素保障，强化人才、资金、用地、用能等要素支撑，以改革激发创新活力。\n"
               "坚持特色发展，发挥资源优势，不搞一哄而上。\n二、重点任务\n"
