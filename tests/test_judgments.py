@@ -56,6 +56,16 @@ def test_a_wrapper_cannot_be_judged_for_misconceptions(reviewer):
     assert all(report.finding(c).verdict == "missing" for c in ("E1", "E2", "E3", "E4"))
 
 
+
+def test_a_conferred_role_inside_the_opening_formula_counts_and_the_formula_does_not(reviewer):
+    example = _example("blind-006")  # "为深入贯彻…重要讲话精神，落实《东北全面振兴…》，立足国家赋予我市的…定位，…，结合我市实际，制定本方案。"
+    report = reviewer.review(example.text.encode(), name="plan.txt")
+    e1 = report.finding("E1")
+    assert e1.verdict == "covered"  # as labelled: the national plan and the role it confers, both in the opening sentence
+    quotes = [e.quote for e in e1.evidence]
+    assert any("国家赋予我市" in q for q in quotes)
+    assert not any(marker in q for q in quotes for marker in ("重要讲话精神", "结合我市实际", "制定本方案"))
+
 def test_sample_plan_e3_quotes_are_not_the_preamble(sample_report):
     e3 = sample_report.finding("E3")
     assert e3.status == "ok"
