@@ -8,6 +8,7 @@ from docx import Document as Word
 from reviewer import Reviewer, load_settings
 from reviewer.llm import FakeChat
 from reviewer.render import findings_html, report_view, summary_html, to_docx, to_markdown
+from reviewer.render.view import WEAK
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +30,27 @@ def test_a_quote_over_two_lines_stays_one_item_in_every_output(tmp_path):
         assert any(line.startswith("- 规划原文") and shown in line for line in md.splitlines())
     assert all("\n" not in e.quote for f in report_view(report).findings for e in f.evidence)
 
+
+
+def test_a_window_of_a_long_sentence_is_marked_where_the_sentence_goes_on(tmp_path):
+    long = ("按照全市统一部署，结合本区产业基础，推动纺织、印染、服装等传统企业实施技术改造和设备更新，"
+            "建设区级工业互联网平台，培育智能工厂10家、数字化车间30个，同时完善企业用能、用地和人才保障，"
+            "持续优化营商环境，稳步提升区域综合竞争力和可持续发展能力。")
+    plan = f"某区推进新型工业化行动方案\n一、重点任务\n{long}\n推动企业上云用数赋智。\n"
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path)
+    report = Reviewer(settings, chat=FakeChat(default="是")).review(plan.encode(), name="plan.txt")
+    shown = {(e.start, e.end): e.quote for f in report_view(report).findings for e in f.evidence}
+    windows = [e for f in report.findings for e in f.evidence if e.quote != long and e.quote in long]
+    whole = [e for f in report.findings for e in f.evidence if e.quote in ("推动企业上云用数赋智。", long)]
+    assert windows and whole
+    for e in windows:
+        mark = shown[(e.start, e.end)]
+        assert mark.startswith("“……") == (not long.startswith(e.quote))
+        assert mark.removesuffix(WEAK).endswith("……”") == (not long.endswith(e.quote))
+        assert e.quote in mark  # the plan's words themselves are unchanged
+    for e in whole:
+        assert "……" not in shown[(e.start, e.end)]
+    assert "……" in to_markdown(report)
 
 def test_every_output_shows_the_same_words(report, tmp_path):
     md = to_markdown(report)
