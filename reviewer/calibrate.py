@@ -16,10 +16,10 @@ from pydantic import BaseModel
 
 from .aggregate import Thresholds, decide
 from .contracts import CandidateScore, Report
-from .framework import Check, Framework
+from .framework import POSITIVE, Check, Framework
 
-GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
-"""Thresholds tried for each indicator: 0.30 … 0.95."""
+GRID = tuple(round(0.20 + 0.05 * i, 2) for i in range(16))
+"""Thresholds tried for each indicator: 0.20 … 0.95 (the 1.5B gives stated deferrals P(是) from 0.26 up)."""
 OFF = 1.01
 """A threshold no probability reaches: sentences found by meaning alone never count for that indicator."""
 FALSE_PRESENT_COST = 2.0
@@ -92,12 +92,39 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
     counted (with thresholds of their own), or switched off altogether (``OFF``), which a small
     model that says yes too readily to near-topic sentences may need. Each fit is coordinate
     descent, check by check: each threshold in turn takes the grid value that scores best with
-    the others held, for a few rounds; ties go to the value nearest the default.
+    the others held, for a few rounds. Ties go to the value that best sorts the indicator's own
+    sentences (:func:`_sentence_agreement`), then to the value nearest the default.
     """
     with_meaning = _fit(reports, golds, framework, default, rounds, meaning=True)
     without = _fit(reports, golds, framework, default, rounds, meaning=False)
     return with_meaning if _total(reports, golds, framework, with_meaning, default) > _total(
         reports, golds, framework, without, default) else without
+
+
+def stated_verdicts(check: Check) -> dict[str, str]:
+    """Indicator → ``present`` for each indicator that alone, as a statement, makes its check's problem present.
+
+    Such a sentence states the misconception (M1a: deferral for want of conditions), so it should occur
+    only in plans labelled with it. Sentences of the other indicators carry no such label: a talent
+    measure (M4b) may sit in a plan that still reduces NQPF to industrial chains.
+    """
+    return {ind: rule.result for rule in check.rule if rule.when and len(rule.when) == 1 and not rule.absence_based
+            and rule.result == POSITIVE[check.kind] for ind in rule.when}
+
+
+def _sentence_agreement(rows: list[tuple[Recorded, Report, str]], indicator: str, verdict: str | None,
+                        threshold: float) -> int:
+    """How many of the indicator's cue sentences the threshold sorts as their plan's label says.
+
+    A sentence of a plan labelled with the verdict the indicator states (M1a: ``present``) should be a
+    yes, one of any other plan a no. Plan-level scores often tie over a range of thresholds (every
+    labelled plan is decided by other sentences too); this keeps the threshold away from the edge of
+    the sentences that the range still separates, so that an unseen plan's sentence is not lost to it.
+    """
+    if verdict is None:
+        return 0
+    return sum(((c.p_yes or 0.0) >= threshold) == (gold == verdict)
+               for r, _, gold in rows for c in r.candidates.get(indicator, []) if c.source == "cue")
 
 
 def _rows(reports: list[Report], golds: list[dict[str, str]], check: Check) -> list[tuple[Recorded, Report, str]]:
@@ -124,10 +151,13 @@ def _fit(reports: list[Report], golds: list[dict[str, str]], framework: Framewor
         current = {ind.id: default for ind in check.indicators}
         current.update({f"{ind.id}~meaning": default if meaning else OFF for ind in check.indicators})
         keys = [k for k in current if meaning or not k.endswith("~meaning")]
+        stated = stated_verdicts(check)
         for _ in range(rounds):
             for key in keys:
                 grid = (*GRID, OFF) if key.endswith("~meaning") else GRID
-                ranked = [((_score(check, rows, {**current, key: v}, default), -abs(v - default)), v) for v in grid]
+                verdict = None if key.endswith("~meaning") else stated.get(key)
+                ranked = [((_score(check, rows, {**current, key: v}, default),
+                            _sentence_agreement(rows, key, verdict, v), -abs(v - default)), v) for v in grid]
                 current[key] = max(ranked)[1]
         fitted.update(current)
     return fitted
