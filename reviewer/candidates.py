@@ -133,14 +133,22 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
 
     The window starts and ends at clause boundaries (after ，；：, never inside a 《》 title) where
     whole clauses around the cue fit, so a quote does not end mid-word; else it is cut at CLIP_CHARS.
+    Only the CLIP_CHARS either side of the cue are looked at, so a huge run-on "sentence" costs no more.
     """
     text = sentence.text
     if len(text) <= CLIP_CHARS:
         return sentence.start, sentence.end
     hits = sorted((i, len(c)) for i, c in ((text.find(c), c) for c in cues if c) if i >= 0)
     first, cue_len = hits[0] if hits else (0, 0)
-    cuts = [0, *(m.end() for m in _CLAUSE_END.finditer(text)
-                 if text.count("《", 0, m.start()) <= text.count("》", 0, m.start())), len(text)]
+    lo, hi = max(0, first - CLIP_CHARS), min(len(text), first + cue_len + CLIP_CHARS)
+    depth = text.count("《", 0, lo) - text.count("》", 0, lo)
+    cuts = [0] if lo == 0 else []
+    for i in range(lo, hi):
+        depth += (text[i] == "《") - (text[i] == "》")
+        if depth <= 0 and _CLAUSE_END.match(text, i):
+            cuts.append(i + 1)
+    if hi == len(text):
+        cuts.append(hi)
     windows = [(b - a, -a, a, b) for a in cuts if a <= first for b in cuts
                if b >= first + cue_len and 0 < b - a <= CLIP_CHARS]
     if windows:

@@ -86,6 +86,20 @@ def test_a_long_sentence_is_clipped_at_clause_boundaries_never_inside_a_title():
         assert q.endswith(("，", "；", "。")) or long.endswith(q)
 
 
+
+def test_a_huge_run_on_sentence_is_clipped_at_once():
+    import time
+
+    from reviewer.candidates import clip
+    from reviewer.sentences import Sentence
+
+    text = "推动产业发展，" * 20000 + "推动传统产业改造提升。"
+    sentence = Sentence(index=0, text=text, start=0, end=len(text), role="body")
+    started = time.perf_counter()
+    start, end = clip(sentence, ["传统产业"])
+    assert time.perf_counter() - started < 1.0  # the window looks only near the cue, not at 20,000 clause ends
+    assert "传统产业" in text[start:end] and end - start <= 90 and text[start - 1] == "，"
+
 PRINCIPLED = ("某市加快发展新质生产力实施方案\n一、总体要求\n（一）基本原则\n"
               "坚持要素保障，强化人才、资金、用地、用能等要素支撑，以改革激发创新活力。\n"
               "坚持特色发展，发挥资源优势，不搞一哄而上。\n二、重点任务\n"
