@@ -158,14 +158,15 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     return sentence.start + offset, sentence.start + offset + CLIP_CHARS
 
 
-def _bigrams(text: str) -> set[str]:
+def bigrams(text: str) -> set[str]:
+    """The character bigrams of ``text`` folded to letters and digits (NFKC, lowercased)."""
     norm = folded(text)
     return {norm[i:i + 2] for i in range(len(norm) - 1)}
 
 
 def query_bigrams(indicator: Indicator) -> set[str]:
     """The character bigrams of the indicator's queries (of its question when it has none)."""
-    return set().union(*map(_bigrams, indicator.queries)) if indicator.queries else _bigrams(indicator.question)
+    return set().union(*map(bigrams, indicator.queries)) if indicator.queries else bigrams(indicator.question)
 
 
 def overlap(text: str, wanted: set[str]) -> float:
@@ -173,7 +174,7 @@ def overlap(text: str, wanted: set[str]) -> float:
 
     The tie-break among equal cue weights when no embeddings are computed.
     """
-    return len(wanted & _bigrams(text)) / len(wanted) if wanted else 0.0
+    return len(wanted & bigrams(text)) / len(wanted) if wanted else 0.0
 
 
 def _cosine(a: list[float], b: list[float]) -> float:

@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from reviewer.candidates import select_candidates
+from reviewer.candidates import bigrams, overlap, select_candidates
 from reviewer.evaluate import document_name
 from reviewer.ingest import clean, read
 from reviewer.pipeline import Reviewer
@@ -29,16 +29,9 @@ from reviewer.sentences import segment
 POSITIVE = {"present", "covered", "partial"}
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def contains(sentence: str, quote: str) -> bool:
-    """The sentence holds the quote, or half of its bigrams."""
-    if quote in sentence or sentence in quote:
-        return True
-    wanted = _bigrams(quote)
-    return bool(wanted) and len(wanted & _bigrams(sentence)) >= 0.5 * len(wanted)
+    """The sentence holds the quote, or half of its bigrams (both folded, as the reviewer compares text)."""
+    return quote in sentence or sentence in quote or overlap(sentence, bigrams(quote)) >= 0.5
 
 
 def main(datasets: list[str]) -> None:
