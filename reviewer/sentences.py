@@ -72,7 +72,9 @@ class ReadingRules(BaseModel):
     label_markers: list[str]
     label_max_chars: int
     preamble_markers: list[str]
+    """Clauses of the preamble's opening formula (为指导, 决策部署 …)."""
     preamble_closing: list[str]
+    """Clauses of its closing formula (结合我市实际, 制定本方案 …); both make an opening sentence preamble."""
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
@@ -205,7 +207,7 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
                 role = "apparatus"
             elif any(m in s for m in rules.wrapper_markers):
                 role = "wrapper"
-            elif any(m in s for m in rules.preamble_markers) and (
+            elif any(m in s for m in (*rules.preamble_markers, *rules.preamble_closing)) and (
                 in_opening or any(p in t for t in headings for p in rules.preamble_sections)
             ):
                 role = "preamble"
