@@ -8,10 +8,12 @@ label, a location or a search-scope line reads the same in all three.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
 from ..contracts import Evidence, Finding, IndicatorResult, Report
+from ..sentences import split_sentences
 
 LEVELS = {"province": "省级", "city": "市级", "county": "县级", "district": "区级", "zone": "开发区/园区", "unknown": "未能判断"}
 VERDICTS = {
@@ -97,25 +99,36 @@ def one_line(quote: str) -> str:
     return re.sub(r"[ \t\u3000]*\n\s*", " ", quote)
 
 
-SENTENCE_ENDS = "。！？；!?;\n"
 OMITTED = "……"
 """Shown inside the quote marks where a quote is a window of a longer sentence, on the side the sentence goes on."""
 
 
-def shown_quote(e: Evidence, text: str) -> str:
+class SentenceBounds(NamedTuple):
+    """Where the plan's sentences start and end, as the segmenter splits them (:func:`split_sentences`)."""
+
+    starts: frozenset[int]
+    ends: frozenset[int]
+
+    @classmethod
+    def of(cls, text: str) -> "SentenceBounds":
+        """The bounds of ``text``'s sentences."""
+        spans = split_sentences(text)
+        return cls(frozenset(s for s, _ in spans), frozenset(e for _, e in spans))
+
+
+def shown_quote(e: Evidence, bounds: SentenceBounds | None) -> str:
     """The quote in quote marks, ``……`` where its sentence goes on beyond it, and the check-it mark if weak.
 
     A sentence over 90 characters is quoted as a window of whole clauses; the marks tell the reader that
-    the sentence continues in the plan (``text``: the plan's text the span refers to).
+    the sentence continues in the plan. Without ``bounds`` no side is marked.
     """
-    inside = text[e.start:e.end] == e.quote
-    before = inside and e.start > 0 and text[e.start - 1] not in SENTENCE_ENDS
-    after = inside and e.end < len(text) and text[e.end - 1] not in SENTENCE_ENDS and text[e.end] not in SENTENCE_ENDS
+    before = bounds is not None and e.start not in bounds.starts
+    after = bounds is not None and e.end not in bounds.ends
     return f"“{OMITTED if before else ''}{one_line(e.quote)}{OMITTED if after else ''}”{WEAK if e.weak else ''}"
 
 
-def _evidence(f: Finding, n: int, e: Evidence, text: str) -> EvidenceView:
-    return EvidenceView(check_id=f.check_id, indicator=e.indicator, quote=shown_quote(e, text), page=e.page,
+def _evidence(f: Finding, n: int, e: Evidence, bounds: SentenceBounds | None) -> EvidenceView:
+    return EvidenceView(check_id=f.check_id, indicator=e.indicator, quote=shown_quote(e, bounds), page=e.page,
                         where=" / ".join(e.heading_path) or "正文", start=e.start, end=e.end, anchor=f"ev-{f.check_id}-{n}")
 
 
@@ -125,8 +138,8 @@ def _indicator(ind: IndicatorResult) -> str:
     return f"{ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}"
 
 
-def finding_view(f: Finding, text: str = "") -> FindingView:
-    """One finding as the outputs show it (``text``: the plan's text, to mark quotes that are windows)."""
+def finding_view(f: Finding, bounds: SentenceBounds | None = None) -> FindingView:
+    """One finding as the outputs show it (``bounds``: the plan's sentences, to mark quotes that are windows)."""
     ok = f.status == "ok"
     searched = None
     if ok and (f.verdict == "missing" or not f.evidence):
@@ -134,7 +147,7 @@ def finding_view(f: Finding, text: str = "") -> FindingView:
     return FindingView(
         check_id=f.check_id, kind=f.kind, title=f"{f.check_id} {f.name}", label=verdict_label(f), verdict=f.verdict, ok=ok,
         flagged=f.flagged, confidence=f"{f.confidence:.2f}" if ok else "—", reason_label="判断依据" if ok else "原因",
-        reason=(f.rationale if ok else f.error) or "", evidence=[_evidence(f, n, e, text) for n, e in enumerate(f.evidence)],
+        reason=(f.rationale if ok else f.error) or "", evidence=[_evidence(f, n, e, bounds) for n, e in enumerate(f.evidence)],
         indicators=[_indicator(ind) for ind in f.indicators], searched=searched,
         citations=[f"{c.ref}（{c.title}：{c.topic}）" if c.topic else f"{c.ref}（{c.title}）" for c in f.citations],
         suggestion=" ".join(f.suggestion.split()) if f.suggestion and f.flagged else None,
@@ -164,13 +177,14 @@ def _run(report: Report) -> list[str]:
 
 def report_view(report: Report) -> ReportView:
     """The report as the outputs show it."""
+    bounds = SentenceBounds.of(report.text)
     p = report.profile
     return ReportView(
         title=p.title,
         facts=f"文件：{report.source}（{report.chars} 字）；地区：{p.locality or '未写明'}（{LEVELS[p.level]}）；规划期：{p.period or '未写明'}",
         summary=report.summary.text,
         scope=f"文件类型：{report.scope.name}（{report.scope.reason}）" if report.scope else None,
-        findings=[finding_view(f, report.text) for f in report.findings],
+        findings=[finding_view(f, bounds) for f in report.findings],
         quality=_quality(report),
         run=_run(report),
     )
