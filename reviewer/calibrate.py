@@ -101,18 +101,18 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
         reports, golds, framework, without, default) else without
 
 
-def stated_verdicts(check: Check) -> dict[str, str]:
-    """Indicator → ``present`` for each indicator that alone, as a statement, makes its check's problem present.
+def stating_indicators(check: Check) -> set[str]:
+    """The indicators that alone, as a statement, give the check's problem verdict (M1a: ``present``).
 
     Such a sentence states the misconception (M1a: deferral for want of conditions), so it should occur
     only in plans labelled with it. Sentences of the other indicators carry no such label: a talent
     measure (M4b) may sit in a plan that still reduces NQPF to industrial chains.
     """
-    return {ind: rule.result for rule in check.rule if rule.when and len(rule.when) == 1 and not rule.absence_based
+    return {ind for rule in check.rule if rule.when and len(rule.when) == 1 and not rule.absence_based
             and rule.result == POSITIVE[check.kind] for ind in rule.when}
 
 
-def _sentence_agreement(rows: list[tuple[Recorded, Report, str]], indicator: str, verdict: str | None,
+def _sentence_agreement(rows: list[tuple[Recorded, Report, str]], indicator: str, verdict: str,
                         threshold: float) -> int:
     """How many of the indicator's cue sentences the threshold sorts as their plan's label says.
 
@@ -121,8 +121,6 @@ def _sentence_agreement(rows: list[tuple[Recorded, Report, str]], indicator: str
     labelled plan is decided by other sentences too); this keeps the threshold away from the edge of
     the sentences that the range still separates, so that an unseen plan's sentence is not lost to it.
     """
-    if verdict is None:
-        return 0
     return sum(((c.p_yes or 0.0) >= threshold) == (gold == verdict)
                for r, _, gold in rows for c in r.candidates.get(indicator, []) if c.source == "cue")
 
@@ -151,13 +149,14 @@ def _fit(reports: list[Report], golds: list[dict[str, str]], framework: Framewor
         current = {ind.id: default for ind in check.indicators}
         current.update({f"{ind.id}~meaning": default if meaning else OFF for ind in check.indicators})
         keys = [k for k in current if meaning or not k.endswith("~meaning")]
-        stated = stated_verdicts(check)
+        stating = stating_indicators(check)
         for _ in range(rounds):
             for key in keys:
                 grid = (*GRID, OFF) if key.endswith("~meaning") else GRID
-                verdict = None if key.endswith("~meaning") else stated.get(key)
+                sorts = key in stating  # never a ~meaning key
                 ranked = [((_score(check, rows, {**current, key: v}, default),
-                            _sentence_agreement(rows, key, verdict, v), -abs(v - default)), v) for v in grid]
+                            _sentence_agreement(rows, key, POSITIVE[check.kind], v) if sorts else 0,
+                            -abs(v - default)), v) for v in grid]
                 current[key] = max(ranked)[1]
         fitted.update(current)
     return fitted
