@@ -103,6 +103,7 @@ class Reviewer:
         chat: BaseChatModel | None = None,
         embeddings: Embeddings | None = None,
         framework: Framework | None = None,
+        reading: ReadingRules | None = None,
     ) -> None:
         self.settings = settings or load_settings()
         self._chat = chat
@@ -110,7 +111,7 @@ class Reviewer:
         self._queries: QueryVectors | None = None
         self._judge: SentenceJudge | None = None
         self.framework = framework or load_framework()
-        self.reading: ReadingRules = load_reading_rules()
+        self.reading: ReadingRules = reading or load_reading_rules()
         self._corpus: HybridRetriever | None = None
         self._corpus_manifest: dict[str, Any] = {}
         self.template = load_prompt("judge_sentence")

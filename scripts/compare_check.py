@@ -25,10 +25,8 @@ from reviewer.sentences import load_reading_rules
 def one_check_reviewer(check_id: str, framework_file: Path, reading_file: Path | None) -> Reviewer:
     """A reviewer whose framework is this one check from ``framework_file``."""
     framework = load_framework(framework_file)
-    reviewer = Reviewer(framework=Framework(checks=[framework.get(check_id)], sha256=framework.sha256))
-    if reading_file:
-        reviewer.reading = load_reading_rules(reading_file)
-    return reviewer
+    return Reviewer(framework=Framework(checks=[framework.get(check_id)], sha256=framework.sha256),
+                    reading=load_reading_rules(reading_file) if reading_file else None)
 
 
 def main() -> None:

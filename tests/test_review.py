@@ -86,6 +86,16 @@ def test_a_thematic_plan_is_not_guilty_of_misconceptions_by_absence(make_reviewe
     assert m3.verdict == "absent" and not m3.evidence and "只依据明确表述" in m3.rationale
 
 
+def test_a_reviewer_reads_with_the_reading_rules_it_is_given(tmp_path):
+    settings = load_settings(backend="fake", model="fake", embedding="fake", home=tmp_path / "home")
+    shipped = Reviewer(settings, chat=FakeChat(default="否"), embeddings=HashEmbeddings())
+    assert shipped.review(PLAN.encode(), name="plan.txt").scope.kind == "comprehensive"
+    rules = load_reading_rules()
+    own = rules.model_copy(update={"scope": rules.scope.model_copy(update={"decision": [*rules.scope.decision, "行动方案"]})})
+    reviewer = Reviewer(settings, chat=FakeChat(default="否"), embeddings=HashEmbeddings(), reading=own)
+    assert reviewer.review(PLAN.encode(), name="plan.txt").scope.kind == "decision"
+
+
 def test_missing_embedding_point_records_where_it_looked(make_reviewer):
     reviewer, _ = make_reviewer()
     e1 = reviewer.review(PLAN.encode(), name="plan.txt").finding("E1")
