@@ -59,7 +59,7 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
         return DocumentScope(kind=kind, name=SCOPE_NAMES[kind], title=title, task_list=task_list, body_chars=body_chars,
                              reason=reason, absence_rules_apply=kind == "comprehensive" and task_list)
 
-    if notice and body_chars < cues.wrapper_body_chars:
+    if notice and body_chars < cues.wrapper_body_chars and _wrapped_plan_chars(sentences) < cues.wrapped_plan_chars:
         return scope("wrapper", f"只有印发/转发通知，正文内容不足{cues.wrapper_body_chars}字")
     if any(w in title for w in cues.decision):
         return scope("decision", f"标题“{title[:40]}”表明是决定或工作报告，新质生产力只是其中一部分")
@@ -77,6 +77,20 @@ def classify_scope(sentences: list[Sentence], source: str, rules: ReadingRules) 
     if field is not None:
         return scope("thematic", f"标题“{title[:40]}”点明了{field}这一领域，是该领域的专题规划，不以新质生产力整体为对象")
     return scope("thematic", f"标题“{title[:40]}”表明是单一领域的专题规划，不以新质生产力整体为对象")
+
+
+def _wrapped_plan_chars(sentences: list[Sentence]) -> int:
+    """Characters of the plan a notice sends out: its text after its own title, a title line below the wrapper."""
+    wrapper = plan = False
+    chars = 0
+    for s in sentences:
+        if s.role == "wrapper":
+            wrapper = True
+        elif s.role == "title" and wrapper:
+            plan = True
+        elif plan and s.role in ("body", "heading", "preamble", "principle"):
+            chars += len(s.text)
+    return chars
 
 
 _MARKER = re.compile(r"^[\s（(]*[一二三四五六七八九十百零〇两\d]+[）)、．.]?\s*")

@@ -55,6 +55,8 @@ class ScopeRules(BaseModel):
     excerpt_chars: int
     closing_headings: list[str]
     wrapper_body_chars: int
+    wrapped_plan_chars: int
+    """Plan text after the notice that makes the document more than a notice alone (its opening at least)."""
     comprehensive_mentions: int
 
 

@@ -77,6 +77,19 @@ def test_a_wrapper_alone_cannot_be_judged_for_misconceptions(make_reviewer):
     assert "无法判断" in report.summary.text and "未发现四类误区" not in report.summary.text
 
 
+def test_a_notice_followed_by_the_opening_of_its_plan_is_read_as_that_plan_not_as_a_notice_alone(make_reviewer):
+    opening = WRAPPER + """某州推进人工智能+行动实施方案
+为贯彻落实国家关于深入实施“人工智能+”行动的部署，结合我州实际，制定本方案。
+一、总体目标
+到2027年，建成州级人工智能公共算力平台1个，打造人工智能应用场景60个，培育人工智能骨干企业20家，带动相关产业规模突破120亿元。
+"""
+    reviewer, _ = make_reviewer(FakeChat(default="否"))
+    report = reviewer.review(opening.encode(), name="notice.txt")
+    assert report.scope.kind in ("thematic", "excerpt") and report.scope.title == "某州推进人工智能+行动实施方案"
+    assert all(report.finding(c).status != "not_judgeable" for c in ("M1", "M2", "M3", "M4"))
+    assert report.scope.kind != "comprehensive" and not report.scope.absence_rules_apply
+
+
 def test_a_thematic_plan_is_not_guilty_of_misconceptions_by_absence(make_reviewer):
     thematic = PLAN.replace("某县培育新质生产力行动方案", "某县推进低空经济发展行动方案")
     reviewer, _ = make_reviewer(FakeChat(default="否").when(M3B))
