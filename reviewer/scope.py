@@ -33,7 +33,13 @@ _QUOTED_TITLE = re.compile(r"《([^》]{4,80})》")
 
 def _plan_title(sentences: list[Sentence], source: str) -> str:
     """The wrapped plan's title: a title line that is not the notice's own, else one in 《》, else the file name."""
-    titles = [s.text.strip() for s in sentences if s.role == "title"]
+    titles: list[str] = []  # a title set over several lines is one title
+    for prev, s in zip([None, *sentences], sentences, strict=False):
+        if s.role == "title":
+            if prev is not None and prev.role == "title":
+                titles[-1] += s.text.strip()
+            else:
+                titles.append(s.text.strip())
     own = [t for t in titles if "通知" not in t]
     if own:
         return own[0]

@@ -167,11 +167,48 @@ def _line_role(line: str, rules: ReadingRules) -> Role | None:
 
 
 def _is_dateline(line: str) -> bool:
-    """A line holding only a date (2024年5月10日) or an issuing body's name."""
-    bare = line.strip("（）() ")
+    """A line holding only a date (2024年5月10日, also 2025年 4月23日) or an issuing body's name (中共某市委)."""
+    bare = re.sub(f"[{SPACES}]", "", line.strip("（）() "))
     return bool(re.fullmatch(r"[0-9〇零一二三四五六七八九十]{2,4}年[0-9一二三四五六七八九十]{1,2}月[0-9一二三四五六七八九十]{1,3}日", bare)) or (
-        len(bare) <= 25 and bare.endswith(("人民政府", "办公室", "办公厅", "委员会", "管委会")) and "，" not in bare
+        len(bare) <= 25 and "，" not in bare
+        and (bare.endswith(("人民政府", "办公室", "办公厅", "委员会", "管委会")) or bool(re.fullmatch(r"中共\S{1,12}委", bare)))
     )
+
+
+TITLE_PIECE_CHARS = 40
+"""Longest line read as one piece of a title set over several lines."""
+
+
+def _title_block(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences with the other lines of a multi-line title block given a title's or apparatus role.
+
+    Real documents set a long title over lines ("关于打造更高水平创新活力之城" above "因地制宜发展新质生产力的行动方案",
+    "中共乐山市委" above "关于以发展新质生产力为重要着力点" above "加快构建…的决定") and follow it with a bracketed line
+    ("(2024—2027年)", "（2024年6月25日…全体会议通过）"). Short unpunctuated whole lines just above a title line are
+    title; a bracketed whole line just below it is apparatus. Neither is ever evidence.
+    """
+    def whole_line(s: Sentence) -> bool:
+        before, after = text.rfind("\n", 0, s.start) + 1, text.find("\n", s.end)
+        line = text[before:len(text) if after < 0 else after].strip(SPACES)
+        return line == s.text.strip(SPACES)
+
+    def piece(s: Sentence) -> bool:
+        return (s.role == "body" and len(s.text.strip(SPACES)) <= TITLE_PIECE_CHARS and whole_line(s)
+                and not re.search("[，。；！？：,;!?:]", s.text))
+
+    roles = [s.role for s in sentences]
+    for i, s in enumerate(sentences):
+        if s.role != "title":
+            continue
+        j = i - 1
+        while j >= 0 and piece(sentences[j]):
+            roles[j] = "title"
+            j -= 1
+        k = i + 1
+        if k < len(sentences) and sentences[k].role == "body" and whole_line(sentences[k]) and len(sentences[k].text) <= 60 \
+                and re.fullmatch(r"[（(][^。]*|[^。]*[）)]", sentences[k].text.strip(SPACES)):
+            roles[k] = "apparatus"
+    return [s if s.role == r else s.model_copy(update={"role": r}) for s, r in zip(sentences, roles, strict=True)]
 
 
 def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
@@ -218,7 +255,7 @@ def segment(text: str, rules: ReadingRules | None = None) -> list[Sentence]:
         for part_start, part_end, part_role in _split_preamble(text, start, end, role, rules, in_principles):
             sentences.append(Sentence(index=len(sentences), text=text[part_start:part_end], start=part_start,
                                       end=part_end, role=part_role, heading_path=headings))
-    return _fold_lead_ins(text, sentences, rules)
+    return _fold_lead_ins(text, _title_block(text, sentences), rules)
 
 
 def word_chars(text: str) -> int:

@@ -248,6 +248,23 @@ def test_a_heading_with_content_under_it_gives_way_to_that_content():
     assert any(t.startswith("4．建设国家级科技企业孵化器") for t in shown)  # a heading with nothing under it may still serve
 
 
+def test_a_title_set_over_several_lines_is_title_and_its_bracketed_line_is_apparatus():
+    text = ("中共某某市委\n关于以发展新质生产力为重要着力点\n加快构建现代化产业体系推动高质量发展的决定\n"
+            "（2024年7月2日中国共产党某某市第九届委员会第六次全体会议通过）\n"
+            "为深入贯彻落实党中央关于发展新质生产力的决策部署，全会作出如下决定。\n一、目标任务\n"
+            "到2027年，全市战略性新兴产业增加值占地区生产总值比重达到20%，规上工业企业数字化改造覆盖率达到80%。\n")
+    sentences, candidates = _candidates(text)
+    roles = {s.text: s.role for s in sentences}
+    assert roles["中共某某市委"] == "apparatus" and roles["关于以发展新质生产力为重要着力点"] == "title"
+    assert roles["（2024年7月2日中国共产党某某市第九届委员会第六次全体会议通过）"] == "apparatus"
+    shown = {c.text for cs in candidates.values() for c in cs}
+    assert shown and not any("着力点" in t or "全体会议" in t for t in shown)
+    scope = classify_scope(sentences, "decision.txt", RULES)
+    assert scope.kind == "decision" and scope.title == "关于以发展新质生产力为重要着力点加快构建现代化产业体系推动高质量发展的决定"
+    plan = classify_scope(segment("某市加快发展新质生产力行动方案\n（2024—2026年）\n" + text.split("\n", 4)[4], RULES), "p.txt", RULES)
+    assert plan.title == "某市加快发展新质生产力行动方案"
+
+
 @pytest.mark.parametrize("doc_id, kind", [("blind-010", "wrapper"), ("blind-004", "thematic"), ("blind-001", "comprehensive"),
                                           ("blind-009", "decision"), ("blind-011", "excerpt"), ("blind-003", "comprehensive")])
 def test_scope_of_real_shaped_documents(doc_id, kind):
