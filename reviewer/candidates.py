@@ -125,6 +125,11 @@ def carries_time_horizon(sentence: Sentence, rules: ReadingRules, plan_states_pe
     return plan_states_period and any(has_cue(h, rules.target_headings) for h in sentence.heading_path)
 
 
+def about_the_past(sentence: Sentence, rules: ReadingRules) -> bool:
+    """Whether a sentence sits under a heading on the past (2024年工作回顾, 发展基础): it states a result, not a target."""
+    return any(has_cue(h, rules.review_headings) for h in sentence.heading_path)
+
+
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 
 
@@ -233,7 +238,8 @@ def select_candidates(
     for check in framework.checks:
         for ind in check.indicators:
             pool = [s for s in usable if fits(s, ind, rules)
-                    and (not ind.dated or carries_time_horizon(s, rules, plan_states_period))]
+                    and (not ind.dated or carries_time_horizon(s, rules, plan_states_period))
+                    and (not ind.future or not about_the_past(s, rules))]
             own = {s.index: cue_weight(s.text, ind.keywords, rules, ind.idioms) for s in pool}
             # the preamble counts only where it names something specific itself (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or own[s.index]]

@@ -73,6 +73,9 @@ class Indicator(BaseModel):
     """For a claim about a subject (what NQPF is, who may pursue it): the sentence must name one of these."""
     dated: bool = False
     """For a target: the sentence must carry a time horizon (see :func:`reviewer.candidates.carries_time_horizon`)."""
+    future: bool = False
+    """For a target or its benchmark: never a sentence under a heading on the past (see
+    :func:`reviewer.candidates.about_the_past`), where "高于全国1个百分点" is last year's result."""
     preamble: bool = False
     """Whether the standard political preamble may be evidence (only for a named national plan or strategy)."""
     principles: bool = False

@@ -87,6 +87,8 @@ class ReadingRules(BaseModel):
     """Words that give a target its time horizon (到20…, 2027年, 年均, 十五五 …)."""
     target_headings: list[str]
     """Heading words of a targets section (主要目标): its sentences share the period the plan states."""
+    review_headings: list[str]
+    """Heading words of a section on the past (工作回顾, 发展基础): its sentences state results, never targets."""
     scope: ScopeRules
 
 

@@ -211,6 +211,18 @@ def test_a_target_needs_a_time_horizon():
     assert candidates["E2a"] == []
 
 
+def test_a_result_in_a_section_on_the_past_is_no_target():
+    report = ("某市政府工作报告\n一、2024年工作回顾\n全年地区生产总值增长6%，高于全国1个百分点，规上工业增加值增长9%。\n"
+              "二、2025年主要目标\n全市地区生产总值增长6%左右，研发经费投入强度高于全国平均水平。\n")
+    _, candidates = _candidates(report)
+    assert [c.text[:6] for c in candidates["E2a"]] == ["全市地区生产"]
+    assert [c.text[:6] for c in candidates["E2b"]] == ["全市地区生产"]
+    # an endowment may still be read from a section on the present base
+    base = "某县行动方案\n一、发展基础\n我县已探明石灰石储量约6.8亿吨，是全省重要的建材生产基地。\n"
+    _, candidates = _candidates(base)
+    assert [c.text[:6] for c in candidates["E3a"]] == ["我县已探明石"]
+
+
 def test_a_lead_in_or_bullet_label_is_quoted_with_the_sentence_it_introduces():
     text = ("某省方案\n一、发展目标\n按照国家对枢纽节点的建设要求，到2027年：\n——算力规模跃升。全省标准机架达到20万架。\n"
             "——国家重要清洁能源基地。国家能源规划把我省列为清洁能源基地重点省份。\n"
