@@ -169,6 +169,8 @@ def test_a_ministry_document_named_is_a_national_plan_but_the_preamble_formula_a
     e1a = FW.get("E1").indicators[0]
     assert cue_weight("贯彻落实《工业和信息化部等七部门关于推动未来产业创新发展的实施意见》", e1a.keywords, RULES, e1a.idioms) > 0
     assert cue_weight("为深入贯彻落实党中央、国务院关于发展新质生产力的决策部署", e1a.keywords, RULES, e1a.idioms) == 0
+    # a State Council document named by its title is national policy; the formula's 国务院关于…决策部署 is not
+    assert cue_weight("全面贯彻落实《国务院关于支持某省深化新旧动能转换推动高质量发展的意见》", e1a.keywords, RULES, e1a.idioms) > 0
     assert cue_weight("每年赴长三角、珠三角开展专题招商不少于10次", e1a.keywords, RULES, e1a.idioms) == 0
     assert cue_weight("主动融入长三角一体化发展", e1a.keywords, RULES, e1a.idioms) > 0
     # a title opening with 全国 names a national plan; 全国 outside a title does not (compared as written)
