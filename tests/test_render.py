@@ -52,6 +52,18 @@ def test_a_window_of_a_long_sentence_is_marked_where_the_sentence_goes_on(tmp_pa
         assert "……" not in shown[(e.start, e.end)]
     assert "……" in to_markdown(report)
 
+def test_a_sentence_that_answers_two_questions_of_a_check_is_shown_once(tmp_path):
+    plan = ("某县推进新型工业化行动方案\n一、重点任务\n"
+            "支持县经开区创建国家级经济技术开发区，建设国家技术创新中心县域分中心。\n")
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path)
+    report = Reviewer(settings, chat=FakeChat(default="是")).review(plan.encode(), name="plan.txt")
+    e4 = report.finding("E4")
+    assert len(e4.evidence) == 2 and len({(e.start, e.end) for e in e4.evidence}) == 1  # E4a and E4b, one sentence
+    view = next(f for f in report_view(report).findings if f.check_id == "E4")
+    assert [e.indicator for e in view.evidence] == ["E4a、E4b"]
+    assert sum(line.startswith("- 规划原文（E4a、E4b") for line in to_markdown(report).splitlines()) == 1
+
+
 def test_every_output_shows_the_same_words(report, tmp_path):
     md = to_markdown(report)
     to_docx(report, tmp_path / "r.docx")

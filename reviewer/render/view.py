@@ -127,9 +127,18 @@ def shown_quote(e: Evidence, bounds: SentenceBounds | None) -> str:
     return f"“{OMITTED if before else ''}{one_line(e.quote)}{OMITTED if after else ''}”{WEAK if e.weak else ''}"
 
 
-def _evidence(f: Finding, n: int, e: Evidence, bounds: SentenceBounds | None) -> EvidenceView:
-    return EvidenceView(check_id=f.check_id, indicator=e.indicator, quote=shown_quote(e, bounds), page=e.page,
-                        where=" / ".join(e.heading_path) or "正文", start=e.start, end=e.end, anchor=f"ev-{f.check_id}-{n}")
+def _evidence(f: Finding, bounds: SentenceBounds | None) -> list[EvidenceView]:
+    """Each quoted span once: a sentence that answers two of the check's questions is one quote naming both."""
+    spans: dict[tuple[int, int], list[Evidence]] = {}
+    for e in f.evidence:
+        spans.setdefault((e.start, e.end), []).append(e)
+    views = []
+    for n, same in enumerate(spans.values()):
+        e = max(same, key=lambda x: x.score if x.score is not None else 1.0)  # marked unsure only if every answer was
+        views.append(EvidenceView(check_id=f.check_id, indicator="、".join(x.indicator for x in same), quote=shown_quote(e, bounds),
+                                  page=e.page, where=" / ".join(e.heading_path) or "正文", start=e.start, end=e.end,
+                                  anchor=f"ev-{f.check_id}-{n}"))
+    return views
 
 
 def _indicator(ind: IndicatorResult) -> str:
@@ -147,7 +156,7 @@ def finding_view(f: Finding, bounds: SentenceBounds | None = None) -> FindingVie
     return FindingView(
         check_id=f.check_id, kind=f.kind, title=f"{f.check_id} {f.name}", label=verdict_label(f), verdict=f.verdict, ok=ok,
         flagged=f.flagged, confidence=f"{f.confidence:.2f}" if ok else "—", reason_label="判断依据" if ok else "原因",
-        reason=(f.rationale if ok else f.error) or "", evidence=[_evidence(f, n, e, bounds) for n, e in enumerate(f.evidence)],
+        reason=(f.rationale if ok else f.error) or "", evidence=_evidence(f, bounds),
         indicators=[_indicator(ind) for ind in f.indicators], searched=searched,
         citations=[f"{c.ref}（{c.title}：{c.topic}）" if c.topic else f"{c.ref}（{c.title}）" for c in f.citations],
         suggestion=" ".join(f.suggestion.split()) if f.suggestion and f.flagged else None,
