@@ -200,6 +200,13 @@ def test_a_national_designation_of_the_whole_place_is_no_carrier_link():
     assert [c.text[:6] for c in candidates["E4b"]] == ["推动市大数据"]
 
 
+def test_a_positioning_is_no_carrier():
+    text = ("某市方案\n一、总体要求\n锚定国家赋予的绿色低碳发展示范区定位，坚持系统布局、创新驱动。\n"
+            "二、重点任务\n依托市高新区建设低空经济产业园和无人机中试基地。\n")
+    _, candidates = _candidates(text)
+    assert [c.text[:6] for c in candidates["E4a"]] == ["依托市高新区"]
+
+
 def test_a_target_needs_a_time_horizon():
     tasks = ("某县行动方案\n一、重点任务\n支持龙头企业联合攻关高端芯片，力争在关键技术上实现从0到1的突破。\n"
              "到2026年，全县规上工业增加值年均增长8%以上。\n")
