@@ -173,6 +173,8 @@ def test_a_ministry_document_named_is_a_national_plan_but_the_preamble_formula_a
     assert cue_weight("全面贯彻落实《国务院关于支持某省深化新旧动能转换推动高质量发展的意见》", e1a.keywords, RULES, e1a.idioms) > 0
     assert cue_weight("每年赴长三角、珠三角开展专题招商不少于10次", e1a.keywords, RULES, e1a.idioms) == 0
     assert cue_weight("主动融入长三角一体化发展", e1a.keywords, RULES, e1a.idioms) > 0
+    # a region named in the plan's own aspiration or a centre's name is no national strategy
+    assert cue_weight("打造全省数字产业新兴增长极、长三角数字治理示范高地", e1a.keywords, RULES, e1a.idioms) == 0
     # a title opening with 全国 names a national plan; 全国 outside a title does not (compared as written)
     assert cue_weight("《全国沿海港口布局规划》确定帆港港为全国沿海主要港口", e1a.keywords, RULES, e1a.idioms) > 0
     assert cue_weight("研发经费投入强度达到全国平均水平", e1a.keywords, RULES, e1a.idioms) == 0
