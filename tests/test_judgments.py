@@ -106,3 +106,24 @@ def test_hidden_text_in_a_docx_changes_no_verdict(reviewer, sample_plan, sample_
     assert any("hidden" in w or "隐藏" in w for w in report.quality.warnings)
     assert {f.check_id: f.verdict for f in report.findings} == {f.check_id: f.verdict for f in sample_report.findings}
     assert all("国务院批复" not in e.quote and "全国平均" not in e.quote for f in report.findings for e in f.evidence)
+
+
+REPORT_OPENING = """某市人民政府工作报告
+——2025年1月15日在某市第十六届人民代表大会第四次会议上
+市长 某某
+各位代表：
+一、2024年工作回顾
+过去一年，全市地区生产总值增长6.1%，高于全国、全省1.1个和0.3个百分点，规上工业增加值增长9.2%。
+新增国家级专精特新“小巨人”企业5家，市经济开发区获评省级绿色工业园区。
+二、2025年主要目标和重点工作
+今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，研发经费投入强度达到2.6%，高于全国平均水平。
+"""
+
+
+def test_last_years_results_in_a_work_report_are_no_target_but_this_years_aims_are(reviewer):
+    report = reviewer.review(REPORT_OPENING.encode(), name="某市政府工作报告.txt")
+    assert report.scope.kind in ("decision", "excerpt")
+    assert all(report.finding(c).verdict != "present" for c in ("M1", "M2", "M3", "M4"))
+    e2 = report.finding("E2")
+    assert e2.verdict in ("covered", "partial") and e2.evidence
+    assert all("研发经费投入强度" in e.quote for e in e2.evidence)  # never the review's "增长6.1%，高于全国"
