@@ -286,3 +286,12 @@ def test_load_is_read_then_clean(files):
     assert raw.format == "pdf" and len(raw.pages) == 2 and "云溪县" in raw.pages[0].text
     assert clean(raw) == load(files / "plan.pdf")
     assert reviewer.load is load and callable(reviewer.load)  # the function; no submodule hides behind it
+
+
+# --- character set ---------------------------------------------------------------
+
+
+def test_a_simplified_plan_naming_a_few_traditional_words_is_left_as_written():
+    text = BODY + "\n支持与香港“創新科技署”、澳門“經濟及科技發展局”開展合作。\n"
+    doc = load(text)
+    assert doc.text.strip() == text.strip() and not any("Traditional" in w for w in doc.quality.warnings)

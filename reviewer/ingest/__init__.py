@@ -11,7 +11,8 @@ Three stages, each a typed call, and :func:`load` for read and clean at once:
 - :func:`clean` — :class:`RawDocument` → :class:`Document`: the quality gate drops pages
   that are empty, scanned or garbled (:mod:`.gate`), the text is repaired (:mod:`.repair`:
   PDF line breaks, stray spaces, split numbers, running headers and page numbers), and the
-  gate refuses a document that cannot be reviewed.
+  gate refuses a document that cannot be reviewed. A plan in Traditional characters is read in Simplified
+  (:mod:`.script`).
 
 Anything that cannot be reviewed raises :class:`LoadError` with a ``code`` and a message that
 says what to do; single bad pages inside a good file are dropped and reported in
@@ -33,6 +34,7 @@ from .read_html import html_pages
 from .read_pdf import pdf_pages
 from .read_text import looks_like_pdf_output, text_pages
 from .repair import clean_pdf_pages, clean_plain_pages
+from .script import is_traditional, to_simplified
 from .source import read_source, sniff
 from .textquality import cid_count, cjk_share, garbled_share
 
@@ -67,9 +69,16 @@ def read(source: str | Path | bytes, *, name: str | None = None, limits: LoadLim
 
 
 def clean(raw: RawDocument) -> Document:
-    """Clean stage: drop bad pages, repair the text, and refuse a document that cannot be reviewed."""
-    kept, rejected = screen(raw.pages, raw.limits)
+    """Clean stage: drop bad pages, repair the text, and refuse a document that cannot be reviewed.
+
+    A plan in Traditional characters is read in Simplified (:mod:`.script`), with a warning.
+    """
     warns = list(raw.warnings)
+    if is_traditional("".join(page.text for page in raw.pages)):
+        raw = raw._replace(pages=[page._replace(text=to_simplified(page.text)) for page in raw.pages])
+        warns.append("the text is in Traditional characters; it was read in Simplified characters, and quotes are "
+                     "shown in Simplified")
+    kept, rejected = screen(raw.pages, raw.limits)
     cids = sum(cid_count(page.text) for page in raw.pages if page.number not in rejected)
     if cids:
         warns.append(f"removed {cids} (cid:…) code(s): characters whose font has no Unicode map")
