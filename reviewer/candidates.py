@@ -64,12 +64,21 @@ def _gapped(phrase: str) -> re.Pattern[str]:
     return re.compile(gap.join(map(re.escape, phrase.split(GAP))))
 
 
-def _masked(text: str, phrases: list[str]) -> str:
-    """The folded text with every fixed phrase replaced by a mark that is no cue.
+@lru_cache(maxsize=8)
+def _slogan(item_chars: int) -> re.Pattern[str]:
+    """A quoted list of two or more items of at most ``item_chars`` characters each."""
+    item = f"[^“”「」、，。；,;]{{1,{item_chars}}}"
+    return re.compile(f"[“「]{item}(?:、{item})+[”」]")
+
+
+def _masked(text: str, phrases: list[str], slogan_item_chars: int = 0) -> str:
+    """The folded text with every fixed phrase, and every quoted slogan, replaced by a mark that is no cue.
 
     A phrase with gaps is matched within one clause of the original text, and only its words are masked,
     so a cue inside the gap still counts (依托丰富资源建设…园区 keeps 丰富 and 资源).
     """
+    if slogan_item_chars:
+        text = _slogan(slogan_item_chars).sub("〇", text)
     for phrase in (p for p in phrases if GAP in p):
         text = _gapped(phrase).sub(lambda m: "〇" + "〇".join(m.groups()) + "〇", text)  # mask the words, keep the gaps
     norm = folded(text)
@@ -84,7 +93,7 @@ def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str
 
     ``idioms`` are an indicator's own phrases in which its cues mean something else (集中资源 for 资源).
     """
-    norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])])
+    norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])], rules.slogan_item_chars)
     return sum(len(folded(c)) for c in cues if cue_in(c, text, norm))
 
 

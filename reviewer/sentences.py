@@ -80,6 +80,9 @@ class ReadingRules(BaseModel):
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
+    slogan_item_chars: int = 0
+    """A quoted list whose items are at most this long (“两高地、两基地、一屏障”) is a slogan: no cue inside it counts.
+    0: no such rule."""
     quantity_words: list[str] = []
     """Exclusion cues that state a quantity when a number follows (不足80公里 is a distance, not a shortage)."""
     min_evidence_chars: int

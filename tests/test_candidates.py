@@ -209,6 +209,20 @@ def test_a_positioning_is_no_carrier():
     assert [c.text[:6] for c in candidates["E4a"] if c.source == "cue"] == ["依托市高新区"]
 
 
+def test_a_quoted_slogan_names_no_carrier_or_resource():
+    e3a, e4a = FW.get("E3").indicators[0], FW.get("E4").indicators[0]
+    assert cue_weight("实施“内搭平台、外联老乡”发展路径", e4a.keywords, RULES, e4a.idioms) == 0
+    assert cue_weight("要求建设“两高地、两基地、一屏障”", e4a.keywords, RULES, e4a.idioms) == 0
+    assert cue_weight("坚持“特色立县、资源强县”", e3a.keywords, RULES, e3a.idioms) == 0
+    # a named carrier in quotes, or a quoted list of longer items, is read as written
+    assert cue_weight("建设“北斗+低空”应用示范基地", e4a.keywords, RULES, e4a.idioms) > 0
+    assert cue_weight("建设“新能源汽车产业基地、储能装备基地”", e4a.keywords, RULES, e4a.idioms) > 0
+    text = ("某县政府工作报告\n一、今年工作\n实施“内搭平台、外联老乡”发展路径，推动经济实现质的有效提升。\n"
+            "建设县智能装备产业园，引进整机企业3家。\n")
+    _, candidates = _candidates(text)
+    assert [c.text[:4] for c in candidates["E4a"] if c.source == "cue"] == ["建设县智"]
+
+
 def test_a_target_needs_a_time_horizon():
     tasks = ("某县行动方案\n一、重点任务\n支持龙头企业联合攻关高端芯片，力争在关键技术上实现从0到1的突破。\n"
              "到2026年，全县规上工业增加值年均增长8%以上。\n")
