@@ -140,13 +140,16 @@ def about_the_past(sentence: Sentence, rules: ReadingRules) -> bool:
 
 
 _CLAUSE_END = re.compile(r"[，,；;：:]")
+_ITEM_END = "、》)）"
+"""Where a window may end when no clause end fits: after a list item, a title or a bracket."""
 
 
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     """Span of a window of at most CLIP_CHARS around the sentence's first cue.
 
     The window starts and ends at clause boundaries (after ，；：, never inside a 《》 title) where
-    whole clauses around the cue fit, so a quote does not end mid-word; else it is cut at CLIP_CHARS.
+    whole clauses around the cue fit, so a quote does not end mid-word; else it starts at the cue's clause and
+    ends after a list item, title or bracket (or at CLIP_CHARS).
     Only the CLIP_CHARS either side of the cue are looked at, so a huge run-on "sentence" costs no more.
     """
     text = sentence.text
@@ -168,8 +171,28 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     if windows:
         _, _, a, b = max(windows)
         return sentence.start + a, sentence.start + b
-    offset = max(0, min(first - CLIP_CHARS // 3, len(text) - CLIP_CHARS))
-    return sentence.start + offset, sentence.start + offset + CLIP_CHARS
+    # no whole clauses fit (a long list of titles): start at the clause the cue is in, and end after a title or a
+    # list item where one fits, so the quote opens on a word, not inside one
+    lo = max(0, first + cue_len - CLIP_CHARS)
+    depth = text.count("《", 0, lo) - text.count("》", 0, lo)
+    starts = [a for a in cuts if lo <= a <= first]  # the cue's clause, if it fits
+    for i in range(lo, first + 1):
+        if starts:
+            break
+        if depth <= 0 and text[i] == "《":
+            starts.append(i)  # else the nearest title or list item the cue is in
+        depth += (text[i] == "《") - (text[i] == "》")
+        if depth <= 0 and text[i] == "、" and i < first:
+            starts.append(i + 1)
+    a = max(starts) if starts else max(0, min(first - CLIP_CHARS // 3, len(text) - CLIP_CHARS))
+    depth = text.count("《", 0, a) - text.count("》", 0, a)
+    ends = []
+    for i in range(a, min(len(text), a + CLIP_CHARS)):
+        depth += (text[i] == "《") - (text[i] == "》")
+        if depth <= 0 and text[i] in _ITEM_END and i + 1 >= first + cue_len:
+            ends.append(i + 1)
+    b = max(ends) if ends else min(len(text), a + CLIP_CHARS)
+    return sentence.start + a, sentence.start + b
 
 
 def bigrams(text: str) -> set[str]:

@@ -87,6 +87,16 @@ def test_a_long_sentence_is_clipped_at_clause_boundaries_never_inside_a_title():
 
 
 
+def test_a_list_of_titles_too_long_for_whole_clauses_is_quoted_from_its_clause_and_ends_after_a_title():
+    long = ("为抢抓新一轮科技革命和产业变革机遇，加快构建我市数据驱动发展新模式，推进数字产业化和产业数字化，培育经济发展新动能，"
+            "根据《国务院关于印发“十四五”数字经济发展规划的通知》（国发〔2021〕29号）、《某省人民政府关于印发某省数字经济发展"
+            "“十四五”规划的通知》（某政发〔2021〕24号）和《某市国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》要求，制定本规划。")
+    text = "某市数字经济发展规划\n" + long + "\n一、重点任务\n建设数据中心。"
+    _, candidates = _candidates(text)
+    [quote] = [c.text for c in candidates["E1a"] if "国务院" in c.text]
+    assert quote.startswith("根据《国务院关于印发") and quote.endswith("）") and len(quote) <= 90
+
+
 def test_a_huge_run_on_sentence_is_clipped_at_once():
     import time
 
