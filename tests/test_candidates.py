@@ -219,6 +219,13 @@ def test_a_positioning_is_no_carrier():
     assert [c.text[:6] for c in candidates["E4a"] if c.source == "cue"] == ["依托市高新区"]
 
 
+def test_a_national_strategy_named_in_the_preamble_is_an_e1_candidate():
+    text = ("某市海洋经济发展行动计划\n为深入贯彻习近平总书记关于建设海洋强国的系列重要论述，认真落实省委省政府发展海洋经济的决策部署，"
+            "结合我市实际，制定本行动计划。\n一、重点任务\n建设海洋装备产业园。")
+    _, candidates = _candidates(text)
+    assert any("海洋强国" in c.text for c in candidates["E1a"] if c.source == "cue")
+
+
 def test_a_quoted_slogan_names_no_carrier_or_resource():
     e3a, e4a = FW.get("E3").indicators[0], FW.get("E4").indicators[0]
     assert cue_weight("实施“内搭平台、外联老乡”发展路径", e4a.keywords, RULES, e4a.idioms) == 0
