@@ -226,10 +226,14 @@ def test_a_national_strategy_named_in_the_preamble_is_an_e1_candidate():
     assert any("海洋强国" in c.text for c in candidates["E1a"] if c.source == "cue")
 
 
-def test_a_firms_national_title_is_no_carrier_link():
+def test_a_firms_national_title_or_an_approval_system_is_no_carrier():
     e4b = FW.get("E4").indicators[1]
     assert cue_weight("新增省级博士后创新实践基地两家、国家级绿色工厂两家。", e4b.keywords, RULES, e4b.idioms) == 0
     assert cue_weight("依托国家级高新区建设智能制造产业园。", e4b.keywords, RULES, e4b.idioms) > 0
+    # nor is an administrative system a carrier for industry
+    e4a = FW.get("E4").indicators[0]
+    assert cue_weight("5G网络在全省率先纳入工程建设项目联合审批平台。", e4a.keywords, RULES, e4a.idioms) == 0
+    assert cue_weight("建设市工业互联网公共服务平台。", e4a.keywords, RULES, e4a.idioms) > 0
 
 
 def test_a_quoted_slogan_names_no_carrier_or_resource():
