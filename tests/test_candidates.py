@@ -236,6 +236,11 @@ def test_a_firms_national_title_or_an_approval_system_is_no_carrier():
     assert cue_weight("建设市工业互联网公共服务平台。", e4a.keywords, RULES, e4a.idioms) > 0
 
 
+def test_a_role_the_centre_gives_in_other_words_is_an_e1b_candidate():
+    e1b = FW.get("E1").indicators[1]
+    assert cue_weight("强调四川是我国发展的战略腹地，在实施西部大开发战略中具有独特而重要的地位；", e1b.keywords, RULES, e1b.idioms) > 0
+
+
 def test_a_quoted_slogan_names_no_carrier_or_resource():
     e3a, e4a = FW.get("E3").indicators[0], FW.get("E4").indicators[0]
     assert cue_weight("实施“内搭平台、外联老乡”发展路径", e4a.keywords, RULES, e4a.idioms) == 0
