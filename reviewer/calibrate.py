@@ -84,8 +84,12 @@ def _objective(check: Check, verdicts: list[str], golds: list[str]) -> float:
     return score
 
 
+Labelled = tuple[list[Report], list[dict[str, str]]]
+"""Reports and their gold labels."""
+
+
 def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework: Framework,
-                   default: float = 0.5, rounds: int = 3) -> dict[str, float]:
+                   default: float = 0.5, rounds: int = 3, tiebreak: Labelled | None = None) -> dict[str, float]:
     """Thresholds per indicator and candidate source that maximise agreement with ``golds`` (a dev set).
 
     Two fits are compared on the dev objective and the better kept: sentences found by meaning
@@ -93,10 +97,12 @@ def fit_thresholds(reports: list[Report], golds: list[dict[str, str]], framework
     model that says yes too readily to near-topic sentences may need. Each fit is coordinate
     descent, check by check: each threshold in turn takes the grid value that scores best with
     the others held, for a few rounds. Ties go to the value that best sorts the indicator's own
-    sentences (:func:`_sentence_agreement`), then to the value nearest the default.
+    sentences (:func:`_sentence_agreement`), then to the value that scores best on ``tiebreak`` (another
+    labelled set, which only ever chooses among values the dev set cannot tell apart), then to the value
+    nearest the default.
     """
-    with_meaning = _fit(reports, golds, framework, default, rounds, meaning=True)
-    without = _fit(reports, golds, framework, default, rounds, meaning=False)
+    with_meaning = _fit(reports, golds, framework, default, rounds, meaning=True, tiebreak=tiebreak)
+    without = _fit(reports, golds, framework, default, rounds, meaning=False, tiebreak=tiebreak)
     return with_meaning if _total(reports, golds, framework, with_meaning, default) > _total(
         reports, golds, framework, without, default) else without
 
@@ -142,10 +148,11 @@ def _total(reports: list[Report], golds: list[dict[str, str]], framework: Framew
 
 
 def _fit(reports: list[Report], golds: list[dict[str, str]], framework: Framework, default: float, rounds: int,
-         *, meaning: bool) -> dict[str, float]:
+         *, meaning: bool, tiebreak: Labelled | None = None) -> dict[str, float]:
     fitted: dict[str, float] = {}
     for check in framework.checks:
         rows = _rows(reports, golds, check)
+        tie_rows = _rows(*tiebreak, check) if tiebreak else []
         current = {ind.id: default for ind in check.indicators}
         current.update({f"{ind.id}~meaning": default if meaning else OFF for ind in check.indicators})
         keys = [k for k in current if meaning or not k.endswith("~meaning")]
@@ -156,6 +163,7 @@ def _fit(reports: list[Report], golds: list[dict[str, str]], framework: Framewor
                 sorts = key in stating  # never a ~meaning key
                 ranked = [((_score(check, rows, {**current, key: v}, default),
                             _sentence_agreement(rows, key, POSITIVE[check.kind], v) if sorts else 0,
+                            _score(check, tie_rows, {**current, key: v}, default) if tie_rows else 0,
                             -abs(v - default)), v) for v in grid]
                 current[key] = max(ranked)[1]
         fitted.update(current)

@@ -10,6 +10,9 @@ With ``--folds K`` nothing is written: the dev plans are dealt into K folds (eac
 order, dealt round-robin), thresholds are fitted on K-1 folds and the held-out fold is decided with them, and
 the out-of-fold figures are printed per dataset and overall beside the keyword baseline. That is how a change
 is judged on dev without the in-sample flattery of thresholds fitted on the same plans.
+
+``--tiebreak DATASET=RUN`` adds a set that only breaks ties: among thresholds the dev splits score alike, the
+one that does best there is kept (the real openings of ``eval/real``, whose texts stay outside the repo).
 """
 
 from __future__ import annotations
@@ -33,14 +36,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", required=True, help="model name the thresholds are for")
     parser.add_argument("--folds", type=int, default=0, help="cross-validate with this many folds instead of writing")
+    parser.add_argument("--tiebreak", action="append", default=[], metavar="DATASET.jsonl=RUN_FOLDER",
+                        help="a further dev set that only chooses among thresholds the dev splits score alike "
+                             "(the real openings of eval/real)")
     parser.add_argument("pairs", nargs="+", help="DATASET.jsonl=RUN_FOLDER (dev splits only)")
     args = parser.parse_args()
+    tie = [row for pair in args.tiebreak for row in recorded_reports(pair)]
+    tiebreak = ([r for _, r in tie], [e.labels for e, _ in tie]) if tie else None
     if args.folds:
-        cross_validate({pair.split("=", 1)[0]: recorded_reports(pair) for pair in args.pairs}, args.folds)
+        cross_validate({pair.split("=", 1)[0]: recorded_reports(pair) for pair in args.pairs}, args.folds, tiebreak)
         return
     pairs = [row for pair in args.pairs for row in recorded_reports(pair)]
     reports, golds = [r for _, r in pairs], [e.labels for e, _ in pairs]
-    fitted = fit_thresholds(reports, golds, load_framework())
+    fitted = fit_thresholds(reports, golds, load_framework(), tiebreak=tiebreak)
     data = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))
     data.setdefault("models", {})
     data["models"] = dict(data["models"] or {}, **{args.model: {k: float(v) for k, v in sorted(fitted.items())}})
@@ -49,7 +57,8 @@ def main() -> None:
     print(f"fitted on {len(reports)} dev plans: {fitted}")
 
 
-def cross_validate(datasets: dict[str, list[tuple[GoldExample, Report]]], folds: int) -> None:
+def cross_validate(datasets: dict[str, list[tuple[GoldExample, Report]]], folds: int,
+                   tiebreak: tuple[list[Report], list[dict[str, str]]] | None = None) -> None:
     """Out-of-fold verdicts for every dev plan; prints macro-F1, E accuracy and false present per dataset."""
     framework = load_framework()
     rows = [(name, i % folds, example, report) for name, pairs in datasets.items()
@@ -57,7 +66,7 @@ def cross_validate(datasets: dict[str, list[tuple[GoldExample, Report]]], folds:
     predictions: dict[str, Prediction] = {}
     for fold in range(folds):
         train = [(e, r) for _, f, e, r in rows if f != fold]
-        fitted = fit_thresholds([r for _, r in train], [e.labels for e, _ in train], framework)
+        fitted = fit_thresholds([r for _, r in train], [e.labels for e, _ in train], framework, tiebreak=tiebreak)
         thresholds = Thresholds(default=0.5, by_indicator=fitted)
         for _, f, example, report in rows:
             if f == fold:

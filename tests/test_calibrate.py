@@ -37,3 +37,18 @@ def test_a_tie_between_thresholds_goes_to_the_one_that_keeps_the_stated_misconce
     # nearest the default (0.45) would lose an unseen plan that states its deferral as weakly as plan 2;
     # the fit keeps every stated deferral a yes and the low one a no (0.25 and 0.30 do both: nearer the default)
     assert fitted["M1a"] == 0.30
+
+
+def test_a_tie_the_dev_splits_leave_goes_to_the_tiebreak_set_and_only_a_tie(tmp_path):
+    settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path)
+    report = Reviewer(settings, chat=FakeChat(default="是")).review(PLAN.encode(), name="plan.txt")
+    # dev: a stated deferral at 0.60 and a plan without at 0.20 — every M1a threshold from 0.25 to 0.60 ties
+    dev = [_scored(report, {"M1a": 0.60}), _scored(report, {"M1a": 0.20})]
+    dev_golds = [{**ABSENT, "M1": "present"}, ABSENT]
+    # the tiebreak set holds a stated deferral at 0.42: the tie goes to a threshold that keeps it
+    tie = ([_scored(report, {"M1a": 0.42})], [{**ABSENT, "M1": "present"}])
+    assert fit_thresholds(dev, dev_golds, load_framework())["M1a"] > 0.42
+    assert fit_thresholds(dev, dev_golds, load_framework(), tiebreak=tie)["M1a"] <= 0.42
+    # but it never overrules the dev splits: a tiebreak plan at 0.15 cannot pull the threshold below dev's 0.20
+    low = ([_scored(report, {"M1a": 0.15})], [{**ABSENT, "M1": "present"}])
+    assert fit_thresholds(dev, dev_golds, load_framework(), tiebreak=low)["M1a"] > 0.20
