@@ -69,6 +69,8 @@ class ReadingRules(BaseModel):
     title_max_chars: int
     wrapper_markers: list[str]
     apparatus_markers: list[str]
+    site_chrome_markers: list[str] = []
+    """A line holding one of these is a web page's furniture (当前位置, 浏览次数, ICP备 …), copied with the plan: apparatus."""
     duty_openers: list[str]
     addressee_openers: list[str]
     label_markers: list[str]
@@ -151,6 +153,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+SITE_CHROME_CHARS = 120
+"""Longest line read as a web page's furniture by its markers (a footer line with its ICP number runs long)."""
+
+
 def _is_title(line: str, rules: ReadingRules) -> bool:
     if len(line) > rules.title_max_chars or re.search("[。；！？]", line[:-1]):
         return False
@@ -165,6 +171,8 @@ def _line_role(line: str, rules: ReadingRules) -> Role | None:
     if heading_rank(stripped) is not None:
         return None
     if len(stripped) <= 40 and (any(m in stripped for m in rules.apparatus_markers) or _is_dateline(stripped)):
+        return "apparatus"
+    if len(stripped) <= SITE_CHROME_CHARS and any(m in stripped for m in rules.site_chrome_markers):
         return "apparatus"
     if _is_title(stripped, rules) and not stripped.endswith("。"):
         return "title"

@@ -241,6 +241,22 @@ def test_a_role_the_centre_gives_in_other_words_is_an_e1b_candidate():
     assert cue_weight("强调四川是我国发展的战略腹地，在实施西部大开发战略中具有独特而重要的地位；", e1b.keywords, RULES, e1b.idioms) > 0
 
 
+def test_a_web_pages_furniture_copied_with_the_plan_is_never_plan_text():
+    plan = ("某市推进低空经济发展实施方案\n为加快发展低空经济，结合我市实际，制定本方案。\n一、主要目标\n"
+            "到2026年，建成通用机场1个，低空经济产业规模突破100亿元。\n二、重点任务\n依托市高新区建设低空经济产业园。\n")
+    head = ("首页 | 政务公开 | 政务服务 | 互动交流\n当前位置：首页 > 政务公开 > 政策文件\n"
+            "索引号：002489505/2025-00123　发布机构：市政府办公厅\n发布日期：2025-05-21　来源：市发展改革委　浏览次数：3265\n"
+            "【字体：大 中 小】【打印】【关闭】\n")
+    tail = ("分享到：微信 微博\n主办单位：某市人民政府办公室　承办单位：某市大数据中心\n"
+            "网站标识码：3301000001　某ICP备05021243号　某公网安备 33010002000001号\n")
+    sentences = segment(head + plan + tail, RULES)
+    furniture = [s for s in sentences if s.start < len(head) or s.start >= len(head) + len(plan)]
+    assert furniture and {s.role for s in furniture} == {"apparatus"}
+    clean = segment(plan, RULES)
+    assert [s.role for s in sentences if s not in furniture] == [s.role for s in clean]
+    assert classify_scope(sentences, "plan.txt", RULES).kind == classify_scope(clean, "plan.txt", RULES).kind
+
+
 def test_a_quoted_slogan_names_no_carrier_or_resource():
     e3a, e4a = FW.get("E3").indicators[0], FW.get("E4").indicators[0]
     assert cue_weight("实施“内搭平台、外联老乡”发展路径", e4a.keywords, RULES, e4a.idioms) == 0
