@@ -295,3 +295,12 @@ def test_a_simplified_plan_naming_a_few_traditional_words_is_left_as_written():
     text = BODY + "\n支持与香港“創新科技署”、澳門“經濟及科技發展局”開展合作。\n"
     doc = load(text)
     assert doc.text.strip() == text.strip() and not any("Traditional" in w for w in doc.quality.warnings)
+
+
+def test_a_big5_web_page_is_decoded_and_read_in_simplified():
+    page = ('<html><head><meta charset="big5"><title>某市方案</title></head><body><p>某市推進低空經濟發展實施方案</p>'
+            "<p>為加快發展低空經濟，結合我市實際，制定本方案。到2026年，建成通用機場1個，低空經濟產業規模突破100億元。"
+            "依託市高新區建設低空經濟產業園，打造無人機研發製造基地，培育龍頭企業5家。</p></body></html>")
+    doc = load(page.encode("big5"), name="plan.html")
+    assert "某市推进低空经济发展实施方案" in doc.text and "依托市高新区建设低空经济产业园" in doc.text
+    assert any("Traditional" in w for w in doc.quality.warnings)

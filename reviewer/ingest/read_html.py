@@ -70,13 +70,19 @@ class _Visibility:
         return bool(_WHITE_TEXT.search(style)) and not coloured and not _BACKGROUND.search(style)
 
 
+_DECLARED_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+                    "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "x-x-big5": "big5hkscs", "cp950": "big5hkscs"}
+"""Chinese charsets a page may declare, and the codec that reads them (a superset: GBK pages hold GB18030 characters,
+Big5 pages HKSCS ones). Other declarations are not trusted: a page declared Latin-1 is usually UTF-8."""
+
+
 def _decode_html(data: bytes, label: str) -> str:
-    """Decode HTML by BOM, then its declared charset, then UTF-8 / GB18030."""
+    """Decode HTML by BOM, then its declared Chinese charset (GB or Big5), then UTF-8 / GB18030."""
     declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", data[:4096], re.I)
-    name = declared.group(1).decode("ascii").lower() if declared else ""
-    if name in ("gb2312", "gbk", "gb18030", "x-gbk") and not data.startswith(b"\xef\xbb\xbf"):
+    codec = _DECLARED_CODECS.get(declared.group(1).decode("ascii").lower() if declared else "")
+    if codec and not data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data.decode("gb18030")
+            return data.decode(codec)
         except UnicodeDecodeError:
             pass
     return decode_text(data, label)
