@@ -3,7 +3,7 @@
 They pin what the judgment-quality work fixed: a thematic plan is not guilty of a misconception
 for staying inside its field, a notice alone cannot be judged for misconceptions, nothing in a
 title, wrapper or the political preamble serves as evidence of local resources, and hostile or
-hidden text changes no verdict. All tests share one reviewer, so the model loads once and
+hidden text, a web page's furniture or Traditional characters change no verdict. All tests share one reviewer, so the model loads once and
 sentences already judged are answered from the score cache.
 """
 
@@ -127,3 +127,18 @@ def test_last_years_results_in_a_work_report_are_no_target_but_this_years_aims_a
     e2 = report.finding("E2")
     assert e2.verdict in ("covered", "partial") and e2.evidence
     assert all("研发经费投入强度" in e.quote for e in e2.evidence)  # never the review's "增长6.1%，高于全国"
+
+
+def test_a_copy_of_the_sample_plan_in_traditional_characters_from_a_web_page_gets_the_same_review(
+        reviewer, sample_plan, sample_report):
+    from opencc import OpenCC
+
+    furniture = ("首頁 | 政務公開 | 政策文件\n當前位置：首頁 > 政務公開 > 政策文件\n發佈日期：2024-06-03　來源：縣發展和改革局　瀏覽次數：812\n"
+                 "【字體：大 中 小】【打印】【關閉】\n")
+    footer = "\n分享到：微信 微博\n主辦單位：某縣人民政府辦公室　網站標識碼：4203000001　某ICP備05021243號\n"
+    copy = furniture + OpenCC("s2t").convert(sample_plan.read_text(encoding="utf-8")) + footer
+    report = reviewer.review(copy.encode(), name="plan.txt")
+    assert any("Traditional" in w for w in report.quality.warnings)
+    assert report.scope.kind == sample_report.scope.kind
+    assert {f.check_id: f.verdict for f in report.findings} == {f.check_id: f.verdict for f in sample_report.findings}
+    assert {e.quote for f in report.findings for e in f.evidence} == {e.quote for f in sample_report.findings for e in f.evidence}
