@@ -180,7 +180,7 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
         if starts:
             break
         if depth <= 0 and text[i] == "《":
-            starts.append(i)  # else the nearest title or list item the cue is in
+            starts.append(i)  # else the first title or list item that opens within reach of the cue
         depth += (text[i] == "《") - (text[i] == "》")
         if depth <= 0 and text[i] == "、" and i < first:
             starts.append(i + 1)
