@@ -304,3 +304,13 @@ def test_a_big5_web_page_is_decoded_and_read_in_simplified():
     doc = load(page.encode("big5"), name="plan.html")
     assert "某市推进低空经济发展实施方案" in doc.text and "依托市高新区建设低空经济产业园" in doc.text
     assert any("Traditional" in w for w in doc.quality.warnings)
+
+
+def test_a_big5_text_file_is_decoded_and_read_in_simplified_and_a_gbk_one_is_not_taken_for_big5():
+    traditional = ("某市推進低空經濟發展實施方案\n為加快發展低空經濟，結合我市實際，制定本方案。到2026年，建成通用機場1個，"
+                   "低空經濟產業規模突破100億元。依託市高新區建設低空經濟產業園，打造無人機研發製造基地，培育龍頭企業5家。\n")
+    doc = load(traditional.encode("big5"), name="plan.txt")
+    assert "依托市高新区建设低空经济产业园" in doc.text and any("Traditional" in w for w in doc.quality.warnings)
+    simplified = BODY + "\n依托市高新区建设低空经济产业园，打造无人机研发制造基地。\n"
+    doc = load(simplified.encode("gbk"), name="plan.txt")
+    assert doc.text.strip() == simplified.strip() and not any("Traditional" in w for w in doc.quality.warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .limits import LoadError
 from .pages import RawPage
+from .script import to_simplified
 from .textquality import stray_space_ratio
 
 
@@ -27,9 +28,10 @@ MIN_UTF16_PLAUSIBILITY = 0.8
 
 
 def decode_text(data: bytes, source: str) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 or BOM-less UTF-16.
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030, BOM-less UTF-16 or Big5.
 
-    Without a BOM, UTF-16 is a guess: it is taken when it reads as Chinese text better than GB18030 does.
+    Without a BOM, UTF-16 is a guess: it is taken when it reads as Chinese text better than GB18030 does. So is
+    Big5 (a Traditional-character file), judged by how its Simplified reading reads.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encodings: tuple[str, ...] = ("utf-16",)
@@ -41,12 +43,13 @@ def decode_text(data: bytes, source: str) -> str:
         except UnicodeDecodeError:
             continue
     candidates: list[tuple[float, bool, str]] = []
-    for encoding in ("gb18030", "utf-16-le", "utf-16-be"):
+    for encoding in ("gb18030", "utf-16-le", "utf-16-be", "big5hkscs"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        score = _plausibility(text)
+        # Big5 is Traditional: it is judged by the plausibility of its Simplified reading
+        score = _plausibility(to_simplified(text[:2000]) if encoding == "big5hkscs" else text)
         if encoding == "gb18030" or score >= MIN_UTF16_PLAUSIBILITY:
             candidates.append((score, encoding == "gb18030", text))  # a tie goes to GB18030
     if candidates:
