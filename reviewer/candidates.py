@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
@@ -144,12 +145,45 @@ _ITEM_END = "、》)）"
 """Where a window may end when no clause end fits: after a list item, a title or a bracket."""
 
 
+class _Marks(NamedTuple):
+    """Where a window of a long sentence may start or end, outside 《》 titles (positions in the sentence)."""
+
+    clause_ends: list[int]
+    """After ，；：."""
+    title_opens: list[int]
+    """At a 《 that opens a title."""
+    item_starts: list[int]
+    """After a 、."""
+    item_ends: list[int]
+    """After a 、, a closing 》 or a bracket."""
+
+
+def _marks(text: str, lo: int, hi: int) -> _Marks:
+    """The window marks of ``text[lo:hi]``, in one pass."""
+    marks = _Marks([], [], [], [])
+    depth = text.count("《", 0, lo) - text.count("》", 0, lo)
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch == "《" and depth <= 0:
+            marks.title_opens.append(i)
+        depth += (ch == "《") - (ch == "》")
+        if depth > 0:
+            continue
+        if _CLAUSE_END.match(ch):
+            marks.clause_ends.append(i + 1)
+        if ch == "、":
+            marks.item_starts.append(i + 1)
+        if ch in _ITEM_END:
+            marks.item_ends.append(i + 1)
+    return marks
+
+
 def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     """Span of a window of at most CLIP_CHARS around the sentence's first cue.
 
     The window starts and ends at clause boundaries (after ，；：, never inside a 《》 title) where
-    whole clauses around the cue fit, so a quote does not end mid-word; else it starts at the cue's clause and
-    ends after a list item, title or bracket (or at CLIP_CHARS).
+    whole clauses around the cue fit, so a quote does not end mid-word; else it starts at the cue's clause (or the
+    first title or list item within reach of the cue) and ends after a list item, title or bracket (or at CLIP_CHARS).
     Only the CLIP_CHARS either side of the cue are looked at, so a huge run-on "sentence" costs no more.
     """
     text = sentence.text
@@ -158,39 +192,20 @@ def clip(sentence: Sentence, cues: list[str]) -> tuple[int, int]:
     hits = sorted((i, len(c)) for i, c in ((text.find(c), c) for c in cues if c) if i >= 0)
     first, cue_len = hits[0] if hits else (0, 0)
     lo, hi = max(0, first - CLIP_CHARS), min(len(text), first + cue_len + CLIP_CHARS)
-    depth = text.count("《", 0, lo) - text.count("》", 0, lo)
-    cuts = [0] if lo == 0 else []
-    for i in range(lo, hi):
-        depth += (text[i] == "《") - (text[i] == "》")
-        if depth <= 0 and _CLAUSE_END.match(text, i):
-            cuts.append(i + 1)
-    if hi == len(text):
-        cuts.append(hi)
+    marks = _marks(text, lo, hi)
+    cuts = [0] * (lo == 0) + marks.clause_ends + [hi] * (hi == len(text))
     windows = [(b - a, -a, a, b) for a in cuts if a <= first for b in cuts
                if b >= first + cue_len and 0 < b - a <= CLIP_CHARS]
     if windows:
         _, _, a, b = max(windows)
         return sentence.start + a, sentence.start + b
-    # no whole clauses fit (a long list of titles): start at the clause the cue is in, and end after a title or a
-    # list item where one fits, so the quote opens on a word, not inside one
-    lo = max(0, first + cue_len - CLIP_CHARS)
-    depth = text.count("《", 0, lo) - text.count("》", 0, lo)
-    starts = [a for a in cuts if lo <= a <= first]  # the cue's clause, if it fits
-    for i in range(lo, first + 1):
-        if starts:
-            break
-        if depth <= 0 and text[i] == "《":
-            starts.append(i)  # else the first title or list item that opens within reach of the cue
-        depth += (text[i] == "《") - (text[i] == "》")
-        if depth <= 0 and text[i] == "、" and i < first:
-            starts.append(i + 1)
+    # no whole clauses fit (a long list of titles): the quote opens on a word, not inside one
+    reach = first + cue_len - CLIP_CHARS
+    starts = ([a for a in cuts if reach <= a <= first]
+              or sorted([a for a in marks.title_opens if reach <= a <= first]
+                        + [a for a in marks.item_starts if reach < a <= first])[:1])  # its 、 within reach too
     a = max(starts) if starts else max(0, min(first - CLIP_CHARS // 3, len(text) - CLIP_CHARS))
-    depth = text.count("《", 0, a) - text.count("》", 0, a)
-    ends = []
-    for i in range(a, min(len(text), a + CLIP_CHARS)):
-        depth += (text[i] == "《") - (text[i] == "》")
-        if depth <= 0 and text[i] in _ITEM_END and i + 1 >= first + cue_len:
-            ends.append(i + 1)
+    ends = [b for b in marks.item_ends if a < b <= a + CLIP_CHARS and b >= first + cue_len]
     b = max(ends) if ends else min(len(text), a + CLIP_CHARS)
     return sentence.start + a, sentence.start + b
 
