@@ -34,7 +34,7 @@ from .read_html import html_pages
 from .read_pdf import pdf_pages
 from .read_text import looks_like_pdf_output, text_pages
 from .repair import clean_pdf_pages, clean_plain_pages
-from .script import is_traditional, to_simplified
+from .script import in_simplified
 from .source import read_source, sniff
 from .textquality import cid_count, cjk_share, garbled_share
 
@@ -74,8 +74,8 @@ def clean(raw: RawDocument) -> Document:
     A plan in Traditional characters is read in Simplified (:mod:`.script`), with a warning.
     """
     warns = list(raw.warnings)
-    if is_traditional("".join(page.text for page in raw.pages)):
-        raw = raw._replace(pages=[page._replace(text=to_simplified(page.text)) for page in raw.pages])
+    if (simplified := in_simplified([page.text for page in raw.pages])) is not None:
+        raw = raw._replace(pages=[page._replace(text=text) for page, text in zip(raw.pages, simplified, strict=True)])
         warns.append("the text is in Traditional characters; it was read in Simplified characters, and quotes are "
                      "shown in Simplified")
     kept, rejected = screen(raw.pages, raw.limits)

@@ -13,6 +13,7 @@ Traditional would: a Simplified plan that quotes a Traditional name or two is le
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 
 from opencc import OpenCC  # opencc-python-reimplemented: pure Python, its tables in the wheel
 
@@ -25,15 +26,23 @@ def _converter(config: str) -> OpenCC:
     return OpenCC(config)
 
 
-def _changed(text: str, config: str) -> int:
-    converted = _converter(config).convert(text)
+def _changed(text: str, converted: str) -> int:
     return sum(a != b for a, b in zip(text, converted, strict=False))
 
 
-def is_traditional(text: str) -> bool:
-    """Whether ``text`` is written in Traditional characters (see the module's rule)."""
-    to_simplified = _changed(text, "t2s")
-    return to_simplified >= MIN_CHANGED and to_simplified > _changed(text, "s2t")
+def in_simplified(texts: list[str]) -> list[str] | None:
+    """A document's pages in Simplified characters if they are written in Traditional ones, else None.
+
+    The pages are converted as one text (one pass of each table) and cut back at the same places: the conversion
+    keeps every length.
+    """
+    whole = "".join(texts)
+    simplified = to_simplified(whole)
+    changed = _changed(whole, simplified)
+    if changed < MIN_CHANGED or changed <= _changed(whole, _converter("s2t").convert(whole)):
+        return None
+    ends = [0, *accumulate(len(t) for t in texts)]
+    return [simplified[a:b] for a, b in zip(ends, ends[1:], strict=False)]
 
 
 def to_simplified(text: str) -> str:
