@@ -100,15 +100,10 @@ def test_a_thematic_plan_is_not_guilty_of_misconceptions_by_absence(make_reviewe
 
 
 def test_a_plan_in_traditional_characters_is_read_like_its_simplified_form(make_reviewer):
-    traditional = """某縣培育新質生產力行動方案（2024—2026年）
-一、主要目標
-到2026年，戰略性新興產業增加值佔比達到30%以上。
-二、重點任務
-（一）培育新興產業。重點發展新能源裝備、新材料產業，建設縣級孵化器。
-（二）佈局未來產業。瞄準人工智能、低空經濟，建設縣級算力中心。
-三、保障措施
-加強組織領導，統籌推進各項工作。
-"""
+    from opencc import OpenCC
+
+    traditional = OpenCC("s2t").convert(PLAN)  # 某縣培育新質生產力行動方案…戰略性新興產業增加值佔比…
+    assert traditional != PLAN
     reviewer, _ = make_reviewer(FakeChat(default="否").when(M3B, "战略性新兴产业增加值"))
     simplified = reviewer.review(PLAN.encode(), name="plan.txt")
     report = reviewer.review(traditional.encode(), name="plan.txt")
