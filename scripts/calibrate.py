@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from reviewer.aggregate import Thresholds
-from reviewer.calibrate import VARIANTS, fit_thresholds, redecide
+from reviewer.calibrate import VARIANTS, Labelled, fit_thresholds, redecide
 from reviewer.contracts import Report
 from reviewer.evaluate import keyword_prediction, recorded_reports
 from reviewer.framework import load_framework
@@ -58,7 +58,7 @@ def main() -> None:
 
 
 def cross_validate(datasets: dict[str, list[tuple[GoldExample, Report]]], folds: int,
-                   tiebreak: tuple[list[Report], list[dict[str, str]]] | None = None) -> None:
+                   tiebreak: Labelled | None = None) -> None:
     """Out-of-fold verdicts for every dev plan; prints macro-F1, E accuracy and false present per dataset."""
     framework = load_framework()
     rows = [(name, i % folds, example, report) for name, pairs in datasets.items()
