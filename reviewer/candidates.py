@@ -117,11 +117,12 @@ def fits(sentence: Sentence, indicator: Indicator, rules: ReadingRules) -> bool:
     """Whether a sentence that may be evidence may be so for this indicator.
 
     Its role must be allowed, it must hold none of the exclusion cues and, for a claim about NQPF itself,
-    it must name its subject (one of the ``about`` terms).
+    it must name its subject (one of the ``about`` terms) and not merely restate the centre's definition of it.
     """
     return (role_refusal(sentence.role, preamble_ok=indicator.preamble, principles_ok=indicator.principles) is None
             and not excluded(sentence.text, indicator.exclude, rules)
-            and (not indicator.about or has_cue(sentence.text, indicator.about)))
+            and (not indicator.about or (has_cue(sentence.text, indicator.about)
+                                         and not has_cue(sentence.text, rules.central_definition))))
 
 
 def carries_time_horizon(sentence: Sentence, rules: ReadingRules, plan_states_period: bool) -> bool:

@@ -82,6 +82,8 @@ class ReadingRules(BaseModel):
     preamble_sections: list[str]
     principle_sections: list[str]
     fixed_phrases: list[str]
+    central_definition: list[str] = []
+    """Formulas of the centre's own definition of NQPF: a sentence restating it states no stance of the plan's own."""
     slogan_item_chars: int = 0
     """A quoted list whose items are at most this long (“两高地、两基地、一屏障”) is a slogan: no cue inside it counts.
     0: no such rule."""

@@ -384,3 +384,13 @@ def test_without_embeddings_all_candidates_come_from_cues_best_match_first():
     sentences = segment(text, RULES)
     picked = select_candidates(text, sentences, FW, RULES, None, [], k=1, semantic=False)["M2a"]
     assert [c.source for c in picked] == ["cue"] and "技术改造和设备更新" in picked[0].text
+
+
+def test_the_centres_definition_restated_is_no_evidence_of_the_plans_stance():
+    text = ("某市方案\n一、总体要求\n新质生产力的本质是先进生产力，关键在于提高全要素生产率。\n"
+            "新质生产力关键在于前沿科技突破，一般的数字化改造不算新质生产力。\n二、重点任务\n推动企业数字化改造。\n")
+    _, candidates = _candidates(text)
+    stance = [ind.id for check in FW.checks for ind in check.indicators if ind.about]
+    assert not any(c.text.startswith("新质生产力的本质") for ind in stance for c in candidates[ind])
+    # a plan's own claim about NQPF is still put to the stance questions
+    assert any(c.text.startswith("新质生产力关键在于前沿") for c in candidates["M2c"])

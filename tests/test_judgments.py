@@ -142,3 +142,28 @@ def test_a_copy_of_the_sample_plan_in_traditional_characters_from_a_web_page_get
     assert report.scope.kind == sample_report.scope.kind
     assert {f.check_id: f.verdict for f in report.findings} == {f.check_id: f.verdict for f in sample_report.findings}
     assert {e.quote for f in report.findings for e in f.evidence} == {e.quote for f in sample_report.findings for e in f.evidence}
+
+
+CENTRAL_DEFINITION = """某市加快发展新质生产力行动方案（2024—2027年）
+为深入贯彻党中央决策部署，结合我市实际，制定本方案。
+一、总体要求
+新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径，具有高科技、高效能、高质量特征，符合新发展理念的先进生产力质态。
+新质生产力的本质是先进生产力，关键在于提高全要素生产率。
+二、重点任务
+推动纺织、建材等传统产业智能化改造，实施设备更新项目50个。
+培育新能源、新材料等战略性新兴产业，布局未来产业。
+加强技能人才培养，深化科技成果转化机制改革。
+三、保障措施
+加强组织领导。
+"""
+
+
+def test_a_plan_restating_the_centres_definition_of_nqpf_states_no_misconception(reviewer):
+    # before the rule, "关键在于提高全要素生产率" was read as "only frontier science" (M2 present) and the
+    # definition, put to the stance questions, came near M3's threshold
+    report = reviewer.review(CENTRAL_DEFINITION.encode(), name="plan.txt")
+    assert report.scope.kind == "comprehensive"
+    assert [report.finding(c).verdict for c in ("M1", "M2", "M3", "M4")] == ["absent"] * 4
+    stance = {ind.id for check in reviewer.framework.checks for ind in check.indicators if ind.about}
+    shown = [e.quote for c in ("M1", "M2", "M3", "M4") for e in report.finding(c).evidence if e.indicator in stance]
+    assert not any("先进生产力" in q for q in shown)
