@@ -394,3 +394,16 @@ def test_the_centres_definition_restated_is_no_evidence_of_the_plans_stance():
     assert not any(c.text.startswith("新质生产力的本质") for ind in stance for c in candidates[ind])
     # a plan's own claim about NQPF is still put to the stance questions
     assert any(c.text.startswith("新质生产力关键在于前沿") for c in candidates["M2c"])
+
+
+def test_a_departments_name_is_no_measure_and_taking_part_in_a_national_scheme_no_national_target():
+    m4c, m4b = FW.get("M4").indicators[3], FW.get("M4").indicators[2]
+    assert (m4b.id, m4c.id) == ("M4b", "M4c")
+    assert cue_weight("省发展改革委、省数据局要会同有关部门加强统筹协调和跟踪督促。", m4c.keywords, RULES, m4c.idioms) == 0
+    assert cue_weight("省发展改革委、省数据局要会同有关部门加强统筹协调和跟踪督促。", m4b.keywords, RULES, m4b.idioms) == 0
+    assert cue_weight("深化科技成果转化机制改革，推进公共数据授权运营。", m4c.keywords, RULES, m4c.idioms) > 0
+    e3a = FW.get("E3").indicators[0]
+    assert cue_weight("由县人力资源社会保障局负责组织实施。", e3a.keywords, RULES, e3a.idioms) == 0
+    e2b = FW.get("E2").indicators[1]
+    assert cue_weight("积极参与全国碳排放权交易，拓展绿色收益渠道。", e2b.keywords, RULES, e2b.idioms) == 0
+    assert cue_weight("到2027年，研发经费投入强度达到全国平均水平。", e2b.keywords, RULES, e2b.idioms) > 0
