@@ -71,6 +71,8 @@ class ReadingRules(BaseModel):
     apparatus_markers: list[str]
     site_chrome_markers: list[str] = []
     """A line holding one of these is a web page's furniture (当前位置, 浏览次数, ICP备 …), copied with the plan: apparatus."""
+    site_chrome_max_chars: int = 0
+    """Longest such line (a footer line with its ICP number runs long). 0: no such rule."""
     duty_openers: list[str]
     addressee_openers: list[str]
     label_markers: list[str]
@@ -155,10 +157,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-SITE_CHROME_CHARS = 120
-"""Longest line read as a web page's furniture by its markers (a footer line with its ICP number runs long)."""
-
-
 def _is_title(line: str, rules: ReadingRules) -> bool:
     if len(line) > rules.title_max_chars or re.search("[。；！？]", line[:-1]):
         return False
@@ -174,7 +172,7 @@ def _line_role(line: str, rules: ReadingRules) -> Role | None:
         return None
     if len(stripped) <= 40 and (any(m in stripped for m in rules.apparatus_markers) or _is_dateline(stripped)):
         return "apparatus"
-    if len(stripped) <= SITE_CHROME_CHARS and any(m in stripped for m in rules.site_chrome_markers):
+    if len(stripped) <= rules.site_chrome_max_chars and any(m in stripped for m in rules.site_chrome_markers):
         return "apparatus"
     if _is_title(stripped, rules) and not stripped.endswith("。"):
         return "title"
