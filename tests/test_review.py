@@ -116,29 +116,6 @@ def test_a_plan_in_traditional_characters_is_read_like_its_simplified_form(make_
     assert not any("Traditional" in w for w in simplified.quality.warnings)
 
 
-SHORT_PLAN = """某县关于加快发展新质生产力的实施意见
-为推动县域经济高质量发展，结合我县实际，提出如下意见。
-一、总体思路
-立足县域产业基础，以科技创新引领产业升级，加快培育新质生产力。
-二、主要工作
-（一）壮大新兴产业。围绕新材料、新能源装备，引进一批成长型企业。
-（二）布局未来产业。跟踪低空经济、人工智能等领域，谋划一批应用场景。
-（三）建设创新平台。支持企业建设研发中心，推动产学研合作。
-三、工作要求
-各乡镇、各部门要加强协调配合，县发展改革部门定期调度工作进展。
-"""
-
-
-def test_a_short_plan_shown_down_to_its_closing_section_is_judged_as_a_whole(make_reviewer):
-    """A county's whole 实施意见 can be shorter than an excerpt: its 主要工作 list and closing 工作要求 show it is all there."""
-    reviewer, _ = make_reviewer()
-    whole = reviewer.review(SHORT_PLAN.encode(), name="plan.txt").scope
-    assert whole.kind == "comprehensive" and whole.task_list and whole.absence_rules_apply
-    cut = SHORT_PLAN[: SHORT_PLAN.index("三、工作要求")]
-    opening = reviewer.review(cut.encode(), name="plan.txt").scope
-    assert opening.kind == "excerpt" and not opening.absence_rules_apply
-
-
 def test_a_reviewer_reads_with_the_reading_rules_it_is_given(tmp_path):
     settings = load_settings(backend="fake", model="fake", embedding="fake", home=tmp_path / "home")
     shipped = Reviewer(settings, chat=FakeChat(default="否"), embeddings=HashEmbeddings())
