@@ -161,6 +161,8 @@ class Evidence(BaseModel):
     heading_path: list[str] = Field(default_factory=list)
     score: float | None = None
     """The model's probability that this sentence answers the indicator question with yes."""
+    settled: bool = False
+    """Counted by the rubric's own pattern (the indicator's ``settled_by``), not asked of the model: ``score`` is 1."""
 
     @property
     def weak(self) -> bool:
@@ -218,6 +220,8 @@ class IndicatorResult(BaseModel):
     """The verified quotes shown for this indicator, best first."""
     quote_found: bool | None = None
     """Whether a candidate that reached the threshold passed verification (None when none reached it)."""
+    settled: bool = False
+    """Whether the yes rests on a quote the rubric's own pattern settles (``settled_by``), not on the model."""
 
 
 class SearchTrace(BaseModel):

@@ -11,6 +11,7 @@ scoring, rendering and the page import them from here.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
@@ -81,6 +82,22 @@ class Indicator(BaseModel):
     principles: bool = False
     """Whether a 指导思想/基本原则 section may be evidence: only for indicators about the plan's stance
     (its national positioning, its view of what NQPF is or who may pursue it), never for its measures."""
+    settled_by: list[str] = Field(default_factory=list)
+    """Patterns (regular expressions) of sentences the rubric itself answers yes, such as a national pilot the plan
+    seeks for E3b: a candidate that matches one counts as yes without asking the model (see :meth:`settles`)."""
+
+    @model_validator(mode="after")
+    def _patterns_compile(self) -> "Indicator":
+        for pattern in self.settled_by:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{self.id}: settled_by pattern {pattern!r} is not a regular expression: {exc}") from exc
+        return self
+
+    def settles(self, sentence: str) -> bool:
+        """Whether the rubric answers this question yes for ``sentence`` by one of the ``settled_by`` patterns."""
+        return any(re.search(pattern, sentence) for pattern in self.settled_by)
 
 
 class Rule(BaseModel):

@@ -39,8 +39,9 @@ class SentenceScore(BaseModel):
     sentence: int
     p_yes: float | None
     """Probability of 是 (log-probabilities) or 1/0 (generated answer); None if unscored."""
-    method: Literal["logprob", "generated", "not_asked"]
-    """``not_asked``: the sentence could not count at the calibrated thresholds, so no call was made."""
+    method: Literal["logprob", "generated", "rule", "not_asked"]
+    """``rule``: the rubric settles it (the indicator's ``settled_by``), so no call was made and ``p_yes`` is 1;
+    ``not_asked``: the sentence could not count at the calibrated thresholds, so no call was made."""
     raw: str = ""
 
 
@@ -139,6 +140,9 @@ class SentenceJudge:
         usage = Usage()
         scores = []
         for candidate in candidates:
+            if indicator.settles(candidate.text):
+                scores.append(SentenceScore(indicator=indicator.id, sentence=candidate.sentence, p_yes=1.0, method="rule"))
+                continue
             key = ScoreCache.key(self.model_key, self.template.sha256, str(self.logprobs), indicator.question,
                                  candidate.section, candidate.text)
             if self.cache is not None and (hit := self.cache.get(key)) is not None:

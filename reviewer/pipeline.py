@@ -321,12 +321,14 @@ class Reviewer:
                 dropped += 1
                 continue
             evidence.append(Evidence(indicator=ind.id, quote=c.text, start=c.start, end=c.end, page=doc.page_at(c.start),
-                                     heading_path=sentences[c.sentence].heading_path, score=s.p_yes))
+                                     heading_path=sentences[c.sentence].heading_path, score=s.p_yes,
+                                     settled=s.method == "rule"))
         evidence = shown(evidence)
         known = [s.p_yes for _, s in pairs if s.p_yes is not None]
         result = IndicatorResult(
             id=ind.id, question=ind.question, answer="yes" if evidence else "no", score=max(known) if known else None,
             threshold=thresholds.get(ind.id), quotes=[e.quote for e in evidence], quote_found=bool(evidence) if passed else None,
+            settled=any(e.settled for e in evidence),
             candidates=[CandidateScore(text=c.text, start=c.start, end=c.end, source=c.source, cue_weight=c.cue_weight,
                                        similarity=c.similarity, p_yes=s.p_yes) for c, s in pairs],
         )
