@@ -5,7 +5,7 @@ import pytest
 from reviewer import FakeChat, LLMError, Reviewer, load_settings
 from reviewer.batch import review_batch
 from reviewer.embeddings import HashEmbeddings
-from reviewer.render import WEAK, to_docx, to_markdown
+from reviewer.render import SETTLED, WEAK, findings_html, to_docx, to_markdown
 from reviewer.sentences import load_reading_rules, segment
 
 PLAN = """某县培育新质生产力行动方案（2024—2026年）
@@ -133,7 +133,7 @@ def test_missing_embedding_point_records_where_it_looked(make_reviewer):
     assert e1.searched.queries and e1.indicators[0].candidates
 
 
-def test_a_national_pilot_the_plan_seeks_is_a_central_resource_without_asking_the_model(make_reviewer):
+def test_a_national_pilot_the_plan_seeks_is_a_central_resource_without_asking_the_model(make_reviewer, tmp_path):
     """The rubric settles E3b for a national pilot sought; a provincial one is left to the model, which says no here."""
     plan = PLAN.replace("建设县级孵化器。", "建设县级孵化器，积极创建全国中小企业数字化转型试点城市。")
     reviewer, chat = make_reviewer()
@@ -145,7 +145,11 @@ def test_a_national_pilot_the_plan_seeks_is_a_central_resource_without_asking_th
     assert next(i for i in e3.indicators if i.id == "E3b").settled
     asked = ["\n".join(m["content"] for m in h["messages"]) for h in chat.history]
     assert not [a for a in asked if "争取或利用中央资源" in a and "试点城市" in a]  # that E3b question was not asked
-    assert "未询问模型" in to_markdown(report)
+    assert "未询问模型" in to_markdown(report) and SETTLED in to_markdown(report)  # on the answer and on the quote
+    assert SETTLED in findings_html(report)
+    to_docx(report, tmp_path / "settled.docx")
+    from docx import Document as Word
+    assert any(SETTLED in p.text for p in Word(str(tmp_path / "settled.docx")).paragraphs)
     provincial = PLAN.replace("建设县级孵化器。", "建设县级孵化器，积极创建省级中小企业数字化转型试点县。")
     assert reviewer.review(provincial.encode(), name="plan.txt").finding("E3").verdict == "missing"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from ..contracts import Report
 from .markdown import to_markdown
 from .page import CSS, findings_html, plan_html, quality_md, summary_html
-from .view import VERDICTS, WEAK, ReportView, report_view, verdict_label
+from .view import SETTLED, VERDICTS, WEAK, ReportView, report_view, verdict_label
 from .word import to_docx
 
 __all__ = [
-    "CSS", "VERDICTS", "WEAK", "ReportView", "findings_html", "plan_html", "quality_md", "report_view", "summary_html",
+    "CSS", "SETTLED", "VERDICTS", "WEAK", "ReportView", "findings_html", "plan_html", "quality_md", "report_view", "summary_html",
     "summary_rows", "to_docx", "to_json", "to_markdown", "verdict_label",
 ]
 

@@ -22,6 +22,8 @@ VERDICTS = {
 STATUS = {"unparseable": "模型回答无法解析", "failed": "检查失败", "not_judgeable": "无法判断"}
 WEAK = "（模型把握较低，请核对原文）"
 """Shown after a quote the model was unsure of."""
+SETTLED = "（属于评分细则直接认定的情形，未询问模型）"
+"""Shown after a quote the rubric's own pattern counted (the indicator's ``settled_by``)."""
 ANSWERS = {"yes": "是", "no": "否", None: "—"}
 DISCLAIMER = "本意见由模型辅助生成：每条证据都是规划原文中的句子（已标明位置），结论由框架规则从逐句回答推出；请结合原文复核后使用。"
 
@@ -124,7 +126,8 @@ def shown_quote(e: Evidence, bounds: SentenceBounds | None) -> str:
     """
     before = bounds is not None and e.start not in bounds.starts
     after = bounds is not None and e.end not in bounds.ends
-    return f"“{OMITTED if before else ''}{one_line(e.quote)}{OMITTED if after else ''}”{WEAK if e.weak else ''}"
+    mark = SETTLED if e.settled else WEAK if e.weak else ""
+    return f"“{OMITTED if before else ''}{one_line(e.quote)}{OMITTED if after else ''}”{mark}"
 
 
 def _evidence(f: Finding, bounds: SentenceBounds | None) -> list[EvidenceView]:
@@ -145,7 +148,7 @@ def _indicator(ind: IndicatorResult) -> str:
     score = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，看过 {len(ind.candidates)} 句）" \
         if ind.score is not None and ind.threshold else ""
     if ind.settled:
-        score = f"（原文属于评分细则直接认定的情形，未询问模型；看过 {len(ind.candidates)} 句）"
+        score = f"（原文属于评分细则直接认定的情形，未询问模型；看过 {len(ind.candidates)} 句）"  # its quote carries SETTLED
     return f"{ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}"
 
 
