@@ -407,3 +407,16 @@ def test_a_departments_name_is_no_measure_and_taking_part_in_a_national_scheme_n
     e2b = FW.get("E2").indicators[1]
     assert cue_weight("积极参与全国碳排放权交易，拓展绿色收益渠道。", e2b.keywords, RULES, e2b.idioms) == 0
     assert cue_weight("到2027年，研发经费投入强度达到全国平均水平。", e2b.keywords, RULES, e2b.idioms) > 0
+
+
+def test_the_settled_e3b_pattern_fires_only_where_the_labellers_saw_central_resources():
+    """Where the rubric's own pattern settles a sentence, the labellers found the central side of E3: the plan's E3 is
+    `covered`, or `partial` with central resources as its evidence, never `missing` or local features alone."""
+    e3b = FW.get("E3").indicators[1]
+    fired = [example for example in EXAMPLES
+             if any(s.role == "body" and e3b.settles(s.text) for s in segment(example.text, RULES))]
+    assert len(fired) >= 20  # the pattern is exercised by the labelled set
+    assert all(example.labels["E3"] in ("covered", "partial") for example in fired)
+    for example in (e for e in fired if e.labels["E3"] == "partial"):
+        quotes = (example.evidence or {}).get("E3", [])
+        assert quotes and all(any(w in q for w in ("中央", "国家", "全国")) for q in quotes), (example.id, quotes)
