@@ -4,7 +4,8 @@ One call per (indicator, sentence), one generated token. Where the backend retur
 log-probabilities (llama.cpp, vLLM, most OpenAI-compatible servers), the answer is the
 probability of 是 against 否, so thresholds can be fitted on the dev split; where it does
 not (many cloud APIs), the generated answer counts as probability 1 or 0. An answer that
-is neither is *unscored* (``p_yes`` None), never a verdict.
+is neither is *unscored* (``p_yes`` None), never a verdict. A sentence the rubric itself settles
+(the indicator's ``settled_by``) is not put to the model: it counts as 1.
 """
 
 from __future__ import annotations

@@ -148,7 +148,7 @@ def _indicator(ind: IndicatorResult) -> str:
     score = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，看过 {len(ind.candidates)} 句）" \
         if ind.score is not None and ind.threshold else ""
     if ind.settled:
-        score = f"（原文属于评分细则直接认定的情形，未询问模型；看过 {len(ind.candidates)} 句）"  # its quote carries SETTLED
+        score = f"（原文{SETTLED.strip('（）')}；看过 {len(ind.candidates)} 句）"
     return f"{ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}"
 
 
