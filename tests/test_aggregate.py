@@ -54,6 +54,9 @@ def test_absence_never_makes_a_misconception_outside_comprehensive_plans(kind):
     assert _decide("M3", {"M3d": "yes"}, _scope(kind)).verdict == "present"
     assert _decide("M2", {"M2c": "yes"}, _scope(kind)).verdict == "present"
     assert _decide("M4", {"M4d": "yes", "M4b": "no", "M4c": "no"}, _scope(kind)).verdict == "present"
+    # a supply role ("保障东部地区电力供应") is no proof that the place *limits itself* to it: that needs the whole plan
+    assert _decide("M1", {"M1a": "no", "M1b": "yes", "M1c": "no"}, _scope(kind)).verdict == "absent"
+    assert _decide("M1", {"M1a": "yes"}, _scope(kind)).verdict == "present"  # deferring, stated, still counts
 
 
 def test_a_comprehensive_plan_without_its_task_list_is_judged_on_statements_only():
