@@ -145,11 +145,14 @@ def _evidence(f: Finding, bounds: SentenceBounds | None) -> list[EvidenceView]:
 
 
 def _indicator(ind: IndicatorResult) -> str:
-    score = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，看过 {len(ind.candidates)} 句）" \
-        if ind.score is not None and ind.threshold else ""
+    seen = f"看过 {len(ind.candidates)} 句"
     if ind.settled:
-        score = f"（原文{SETTLED.strip('（）')}；看过 {len(ind.candidates)} 句）"
-    return f"{ind.id} {ind.question} → {ANSWERS[ind.answer]}{score}"
+        detail = f"（原文{SETTLED.strip('（）')}；{seen}）"
+    elif ind.score is not None and ind.threshold:
+        detail = f"（最高 {ind.score:.2f}，阈值 {ind.threshold:.2f}，{seen}）"
+    else:
+        detail = ""
+    return f"{ind.id} {ind.question} → {ANSWERS[ind.answer]}{detail}"
 
 
 def finding_view(f: Finding, bounds: SentenceBounds | None = None) -> FindingView:
