@@ -89,11 +89,22 @@ def _masked(text: str, phrases: list[str], slogan_item_chars: int = 0) -> str:
     return norm
 
 
-def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str] | None = None) -> int:
-    """Characters of ``cues`` that occur in ``text`` outside fixed phrases.
+_CITED_TITLE = re.compile(r"《[^《》]*》")
+
+
+def outside_titles(text: str) -> str:
+    """``text`` with every cited 《》 title replaced by a mark that is no cue."""
+    return _CITED_TITLE.sub("〇", text)
+
+
+def cue_weight(text: str, cues: list[str], rules: ReadingRules, idioms: list[str] | None = None,
+               *, titles: bool = True) -> int:
+    """Characters of ``cues`` that occur in ``text`` outside fixed phrases (and outside cited titles unless ``titles``).
 
     ``idioms`` are an indicator's own phrases in which its cues mean something else (集中资源 for 资源).
     """
+    if not titles:
+        text = outside_titles(text)
     norm = _masked(text, [*rules.fixed_phrases, *(idioms or [])], rules.slogan_item_chars)
     return sum(len(folded(c)) for c in cues if cue_in(c, text, norm))
 
@@ -129,9 +140,10 @@ def carries_time_horizon(sentence: Sentence, rules: ReadingRules, plan_states_pe
     """Whether a sentence can state a target, which needs a time horizon.
 
     It (or a heading over it) names one, or it sits in a targets section (主要目标) of a plan that states its
-    period somewhere. Without a time horizon there is no target: "力争在关键技术上实现突破" in a task section is an aim.
+    period somewhere. Without a time horizon there is no target: "力争在关键技术上实现突破" in a task section is an aim,
+    and the 十四五 of a cited 《…“十四五”规划》 is that document's period, not a horizon of this sentence.
     """
-    if has_cue(sentence.text, rules.time_horizon) or any(has_cue(h, rules.time_horizon) for h in sentence.heading_path):
+    if has_cue(outside_titles(sentence.text), rules.time_horizon) or any(has_cue(h, rules.time_horizon) for h in sentence.heading_path):
         return True
     return plan_states_period and any(has_cue(h, rules.target_headings) for h in sentence.heading_path)
 
@@ -288,11 +300,12 @@ def select_candidates(
             pool = [s for s in usable if fits(s, ind, rules)
                     and (not ind.dated or carries_time_horizon(s, rules, plan_states_period))
                     and (not ind.future or not about_the_past(s, rules))]
-            own = {s.index: cue_weight(s.text, ind.keywords, rules, ind.idioms) for s in pool}
+            own = {s.index: cue_weight(s.text, ind.keywords, rules, ind.idioms, titles=ind.titles) for s in pool}
             # the preamble counts only where it names something specific itself (a national plan, for E1a)
             pool = [s for s in pool if s.role != "preamble" or own[s.index]]
             # a sentence standing in for its headings carries their cues too
-            weight = {s.index: max([own[s.index], *(cue_weight(sentences[h].text, ind.keywords, rules, ind.idioms)
+            weight = {s.index: max([own[s.index], *(cue_weight(sentences[h].text, ind.keywords, rules, ind.idioms,
+                                                               titles=ind.titles)
                                                     for h in headings_of.get(s.index, []))]) for s in pool}
             if semantic and queries is not None:
                 sim = {s.index: _cosine(queries.vectors[ind.id], sentence_vectors[s.index]) for s in pool}

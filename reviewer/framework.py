@@ -71,7 +71,8 @@ class Indicator(BaseModel):
     """Phrases in which this indicator's cues are no cue (集中资源, 数据资源平台 for E3a's 资源): masked like the
     reading rules' fixed phrases, but for this indicator only (数据 stays a cue for the data measures of M4b)."""
     about: list[str] = Field(default_factory=list)
-    """For a claim about a subject (what NQPF is, who may pursue it): the sentence must name one of these."""
+    """For a claim about a subject (what NQPF is, who may pursue it, who conferred a role): the sentence must name
+    one of these."""
     dated: bool = False
     """For a target: the sentence must carry a time horizon (see :func:`reviewer.candidates.carries_time_horizon`)."""
     future: bool = False
@@ -82,6 +83,9 @@ class Indicator(BaseModel):
     principles: bool = False
     """Whether a 指导思想/基本原则 section may be evidence: only for indicators about the plan's stance
     (its national positioning, its view of what NQPF is or who may pursue it), never for its measures."""
+    titles: bool = True
+    """Whether cues inside a cited 《》 title count: not for a role conferred on the place (E1b), since
+    《国务院关于印发…的通知》 cites a document (E1a's business) and confers nothing by itself."""
     settled_by: list[str] = Field(default_factory=list)
     """Patterns (regular expressions) of sentences the rubric itself answers yes, such as a national pilot the plan
     seeks for E3b: a candidate that matches one counts as yes without asking the model (see :meth:`settles`)."""

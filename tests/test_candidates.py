@@ -241,6 +241,25 @@ def test_a_role_the_centre_gives_in_other_words_is_an_e1b_candidate():
     assert cue_weight("强调四川是我国发展的战略腹地，在实施西部大开发战略中具有独特而重要的地位；", e1b.keywords, RULES, e1b.idioms) > 0
 
 
+def test_a_role_names_who_conferred_it_and_a_cited_title_confers_nothing():
+    text = ("某市方案\n一、总体要求\n认真落实中央经济工作会议精神，锚定绿色低碳发展示范区定位，统筹高质量发展与高水平安全。\n"
+            "根据《国务院关于印发“十四五”数字经济发展规划的通知》，结合我市实际，制定本方案。\n"
+            "落实国务院批复赋予我市的国家重要先进制造业基地定位。\n")
+    _, candidates = _candidates(text)
+    assert [c.text[:6] for c in candidates["E1b"] if c.source == "cue"] == ["落实国务院批"]
+    e1b = FW.get("E1").indicators[1]
+    title_only = "根据《国务院关于印发“十四五”数字经济发展规划的通知》，制定本方案。"
+    assert cue_weight(title_only, e1b.keywords, RULES, e1b.idioms, titles=e1b.titles) == 0
+    assert cue_weight(title_only, e1b.keywords, RULES, e1b.idioms) > 0  # it is the title that held the cue
+
+
+def test_the_period_of_a_cited_plan_is_no_time_horizon_of_this_one():
+    text = ("某市方案\n一、重点任务\n根据《湖北省数字经济发展“十四五”规划》和《某市第十四个五年规划和二〇三五年远景目标纲要》，"
+            "数字经济核心产业增加值占比达到10%。\n到2026年，全市数字经济核心产业增加值占比达到12%。\n")
+    _, candidates = _candidates(text)
+    assert [c.text[:6] for c in candidates["E2a"]] == ["到2026年"]
+
+
 def test_a_web_pages_furniture_copied_with_the_plan_is_never_plan_text():
     plan = ("某市推进低空经济发展实施方案\n为加快发展低空经济，结合我市实际，制定本方案。\n一、主要目标\n"
             "到2026年，建成通用机场1个，低空经济产业规模突破100亿元。\n二、重点任务\n依托市高新区建设低空经济产业园。\n")
