@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from .framework import Framework, Indicator
 from .guard import is_instruction_like
 from .sentences import NOT_EVIDENCE, ReadingRules, Sentence, word_chars
-from .verify import cue_in, folded, has_cue, role_refusal
+from .verify import cue_folded, cue_in, folded, has_cue, role_refusal
 
 CLIP_CHARS = 90
 """Longest sentence window shown to the model (and quoted as evidence)."""
@@ -82,10 +82,10 @@ def _masked(text: str, phrases: list[str], slogan_item_chars: int = 0) -> str:
         text = _slogan(slogan_item_chars).sub("〇", text)
     for phrase in (p for p in phrases if GAP in p):
         text = _gapped(phrase).sub(lambda m: "〇" + "〇".join(m.groups()) + "〇", text)  # mask the words, keep the gaps
-    norm = folded(text)
+    norm = cue_folded(text)
     for phrase in phrases:
         if GAP not in phrase:
-            norm = norm.replace(folded(phrase), "□")
+            norm = norm.replace(cue_folded(phrase), "□")
     return norm
 
 

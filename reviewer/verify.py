@@ -35,6 +35,24 @@ def folded(text: str) -> str:
     return normalise(text)[0]
 
 
+CLAUSE_MARKS = frozenset("，、。；：,;:！？!?")
+"""Punctuation that ends a clause or a list item: a cue never spans one (机械、化工 holds no 机械化)."""
+CLAUSE_BREAK = "|"
+
+
+@lru_cache(maxsize=65536)
+def cue_folded(text: str) -> str:
+    """``text`` as cues are compared: :func:`folded`, but each clause or item break kept as one ``CLAUSE_BREAK``."""
+    chars: list[str] = []
+    for ch in text:
+        if ch in CLAUSE_MARKS:
+            if chars and chars[-1] != CLAUSE_BREAK:
+                chars.append(CLAUSE_BREAK)
+            continue
+        chars.extend(f for f in unicodedata.normalize("NFKC", ch).lower() if f.isalnum())
+    return "".join(chars)
+
+
 TITLE_MARKS = "《》"
 """A cue holding one of these is compared as written (NFKC only): 《全国 is a national document's title, while
 folded it would be 全国, which every plan holds."""
@@ -48,18 +66,18 @@ def marked(cue: str) -> bool:
 def cue_in(cue: str, text: str, norm: str) -> bool:
     """Whether ``cue`` occurs in the sentence.
 
-    An ordinary cue is looked for in ``norm`` (``text`` folded, perhaps with phrases masked); a marked one in
-    ``text`` as written.
+    An ordinary cue is looked for in ``norm`` (``text`` by :func:`cue_folded`, perhaps with phrases masked), so it
+    never spans a clause or item break; a marked one in ``text`` as written.
     """
     if marked(cue):
         return unicodedata.normalize("NFKC", cue) in unicodedata.normalize("NFKC", text)
-    wanted = folded(cue)
+    wanted = cue_folded(cue)
     return bool(wanted) and wanted in norm
 
 
 def has_cue(text: str, cues: list[str]) -> bool:
     """True when ``text`` contains one of ``cues`` (compared after normalisation)."""
-    norm = folded(text)
+    norm = cue_folded(text)
     return any(cue_in(c, text, norm) for c in cues)
 
 

@@ -260,6 +260,20 @@ def test_the_period_of_a_cited_plan_is_no_time_horizon_of_this_one():
     assert [c.text[:6] for c in candidates["E2a"]] == ["到2026年"]
 
 
+def test_a_cue_never_spans_a_clause_or_item_break():
+    m3a = FW.get("M3").indicators[0]
+    assert cue_weight("推动口岸扩能改造，提升通关效率。", m3a.keywords, RULES, m3a.idioms) == 0
+    assert cue_weight("改造提升纺织产业。", m3a.keywords, RULES, m3a.idioms) > 0
+    assert not has_cue("聚焦纺织、机械、化工等行业推行数字化改造。", ["机械化"])
+    assert has_cue("提高农业机械化水平。", ["机械化"])
+    # so M3a's idiom 机械化 (farming by machine) leaves the machinery industry of a list of sectors a cue
+    assert cue_weight("围绕物流配送、农业机械化等领域打造示范应用场景。", m3a.keywords, RULES, m3a.idioms) == 0
+    assert cue_weight("聚焦纺织、机械、化工等行业推行数字化改造。", m3a.keywords, RULES, m3a.idioms) > 0
+    # a cue written with its break matches the text with it: 中共中央、国务院关于
+    e1a = FW.get("E1").indicators[0]
+    assert cue_weight("贯彻《中共中央、国务院关于加快建设统一大市场的意见》。", e1a.keywords, RULES, e1a.idioms) > 0
+
+
 def test_a_web_pages_furniture_copied_with_the_plan_is_never_plan_text():
     plan = ("某市推进低空经济发展实施方案\n为加快发展低空经济，结合我市实际，制定本方案。\n一、主要目标\n"
             "到2026年，建成通用机场1个，低空经济产业规模突破100亿元。\n二、重点任务\n依托市高新区建设低空经济产业园。\n")
