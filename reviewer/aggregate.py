@@ -19,7 +19,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .contracts import DocumentScope, Evidence, Finding, Summary, Verdict
-from .framework import Check, Rule
+from .framework import POSITIVE, Check, Rule
 from .resources import data_dir, parse_yaml
 
 MAX_EVIDENCE = 3
@@ -89,8 +89,19 @@ def first_matching(rules: list[Rule], yes: dict[str, bool], scope: DocumentScope
 
 
 def decide(check: Check, yes: dict[str, bool], scope: DocumentScope | None = None) -> RuleOutcome:
-    """Apply ``check``'s rules to the indicator answers, as the document's scope allows."""
+    """Apply ``check``'s rules to the indicator answers, as the document's scope allows.
+
+    Where silence means nothing (any document but a comprehensive plan with its task list), a misconception is
+    absent for want of a statement of it. A measure that rules it out (M4b: talent measures) is then the reason only
+    when it overrules a statement found further down (M4d); otherwise the verdict rests on the ``else`` rule, which
+    shows no quotes, since measure quotes would prove nothing the verdict rests on.
+    """
     rule = first_matching(check.rule, yes, scope)
+    if (check.kind == "misconception" and scope is not None and not scope.absence_rules_apply and rule.when
+            and rule.result != POSITIVE[check.kind]):
+        below = check.rule[check.rule.index(rule) + 1:]
+        if first_matching(below, yes, scope).result != POSITIVE[check.kind]:
+            rule = below[-1]
     return RuleOutcome(verdict=rule.result, why=rule.why, rule=rule)
 
 

@@ -63,6 +63,19 @@ def test_a_comprehensive_plan_without_its_task_list_is_judged_on_statements_only
     assert _decide("M3", {"M3a": "no", "M3b": "yes"}, _scope("comprehensive", task_list=False)).verdict == "absent"
 
 
+@pytest.mark.parametrize("kind", ["thematic", "decision", "excerpt"])
+def test_where_silence_means_nothing_a_measure_is_the_reason_only_when_it_overrules_a_statement(kind):
+    # no statement of the misconception: absent for want of one, so no measure quote is its evidence
+    outcome = _decide("M4", {"M4b": "yes", "M4a": "yes"}, _scope(kind))
+    assert outcome.verdict == "absent" and outcome.rule.when is None
+    assert _decide("M2", {"M2a": "yes", "M2b": "yes"}, _scope(kind)).rule.when is None
+    # a statement the measure overrules: the measure is the reason, and its quotes are shown
+    outcome = _decide("M4", {"M4b": "yes", "M4d": "yes"}, _scope(kind))
+    assert outcome.verdict == "absent" and outcome.rule.when == {"M4b": "yes"}
+    # in a comprehensive plan with its task list the measure is what stops the inference from silence
+    assert _decide("M2", {"M2a": "yes", "M2b": "yes"}).rule.when == {"M2a": "yes"}
+
+
 def test_uncalibrated_models_use_the_default_threshold():
     thresholds = load_thresholds("some-remote-model")
     assert thresholds.get("M3b") == thresholds.default == 0.5

@@ -36,12 +36,13 @@ def test_a_window_of_a_long_sentence_is_marked_where_the_sentence_goes_on(tmp_pa
     long = ("按照全市统一部署，结合本区产业基础，推动纺织、印染、服装等传统企业实施技术改造和设备更新，"
             "建设区级工业互联网平台，培育智能工厂10家、数字化车间30个，同时完善企业用能、用地和人才保障，"
             "持续优化营商环境，稳步提升区域综合竞争力和可持续发展能力。")
-    plan = f"某区推进新型工业化行动方案\n一、重点任务\n{long}\n推动企业上云用数赋智。\n"
+    target = "到2027年，全区规上工业增加值年均增长8%。"
+    plan = f"某区推进新型工业化行动方案\n一、重点任务\n{long}\n推动企业上云用数赋智。\n{target}\n"
     settings = load_settings(environ={}, backend="fake", embedding="fake", home=tmp_path)
     report = Reviewer(settings, chat=FakeChat(default="是")).review(plan.encode(), name="plan.txt")
     shown = {(e.start, e.end): e.quote for f in report_view(report).findings for e in f.evidence}
     windows = [e for f in report.findings for e in f.evidence if e.quote != long and e.quote in long]
-    whole = [e for f in report.findings for e in f.evidence if e.quote in ("推动企业上云用数赋智。", long)]
+    whole = [e for f in report.findings for e in f.evidence if e.quote in (target, long)]
     assert windows and whole
     for e in windows:
         mark = shown[(e.start, e.end)]
