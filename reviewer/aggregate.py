@@ -105,8 +105,23 @@ def decide(check: Check, yes: dict[str, bool], scope: DocumentScope | None = Non
     return RuleOutcome(verdict=rule.result, why=rule.why, rule=rule)
 
 
+def contenders(check: Check, verdict: Verdict, scope: DocumentScope | None) -> set[str]:
+    """The indicators whose yes could have given another verdict here.
+
+    Those of the rules that apply in this scope (no absence-based rule outside a comprehensive plan with its task
+    list) and give a different verdict.
+    """
+    absence_ok = scope is None or scope.absence_rules_apply
+    return {ind for rule in check.rule if rule.when and rule.result != verdict and (absence_ok or not rule.absence_based)
+            for ind in rule.when}
+
+
 def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Thresholds) -> float:
-    """Heuristic confidence from how far the deciding scores lie from their thresholds."""
+    """Heuristic confidence from how far the deciding scores lie from their thresholds.
+
+    For an ``else`` verdict, ``scores`` should hold only the :func:`contenders`: a talent measure found in a thematic
+    plan is no near miss of M4 ``present``.
+    """
     if rule.when:
         margins = [max(0.0, (scores.get(i) or 0.0) - thresholds.get(i)) / max(1e-6, 1 - thresholds.get(i)) for i in rule.when]
         return round(0.5 + 0.45 * sum(margins) / len(margins), 2)

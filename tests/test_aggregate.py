@@ -2,7 +2,7 @@
 
 import pytest
 
-from reviewer.aggregate import decide, load_thresholds, shown, summarise
+from reviewer.aggregate import Thresholds, confidence, contenders, decide, load_thresholds, shown, summarise
 from reviewer.contracts import DocumentScope, Evidence, Finding
 from reviewer.framework import load_framework
 
@@ -74,6 +74,18 @@ def test_where_silence_means_nothing_a_measure_is_the_reason_only_when_it_overru
     assert outcome.verdict == "absent" and outcome.rule.when == {"M4b": "yes"}
     # in a comprehensive plan with its task list the measure is what stops the inference from silence
     assert _decide("M2", {"M2a": "yes", "M2b": "yes"}).rule.when == {"M2a": "yes"}
+
+
+def test_a_measure_or_a_skipped_inference_is_no_near_miss_of_a_misconception():
+    check, thematic = FW.get("M4"), _scope("thematic")
+    assert contenders(check, "absent", thematic) == {"M4d"}  # only a statement could make it present here
+    assert contenders(check, "absent", _scope("comprehensive")) == {"M4d", "M4a"}
+    outcome = decide(check, {"M4b": True}, thematic)
+    thresholds = Thresholds(default=0.5, by_indicator={})
+    scores = {"M4a": 0.9, "M4b": 0.9, "M4c": None, "M4d": None}
+    rivals = {i: s for i, s in scores.items() if i in contenders(check, outcome.verdict, thematic)}
+    assert confidence(outcome.rule, rivals, thresholds) == 0.8  # nothing came near a statement of M4
+    assert confidence(outcome.rule, scores, thresholds) == 0.3  # what counting every yes as a near miss gave
 
 
 def test_uncalibrated_models_use_the_default_threshold():
