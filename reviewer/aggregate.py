@@ -8,7 +8,8 @@ the first whose indicators are all yes gives the verdict, skipping rules marked
 
 Confidence is a documented heuristic, not a probability: the mean distance of the
 deciding indicators' scores from their thresholds, mapped to [0.5, 0.95]; an ``else``
-verdict (nothing found) starts lower, at 0.6, minus the closest miss.
+verdict (nothing found) starts lower, at 0.6, minus the closest miss among the indicators that could have given
+another verdict in this scope (:func:`contenders`).
 """
 
 from __future__ import annotations
