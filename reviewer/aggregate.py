@@ -78,11 +78,19 @@ class RuleOutcome(BaseModel):
     rule: Rule
 
 
+def applies(rule: Rule, scope: DocumentScope | None) -> bool:
+    """Whether the rule may be used for this document.
+
+    An absence-based rule only where the scope allows it (a comprehensive plan with its task list; no scope known
+    counts as allowed).
+    """
+    return not rule.absence_based or scope is None or scope.absence_rules_apply
+
+
 def first_matching(rules: list[Rule], yes: dict[str, bool], scope: DocumentScope | None) -> Rule:
     """The first applicable rule whose required indicators are all yes (the ``else`` rule matches anything)."""
-    absence_ok = scope is None or scope.absence_rules_apply
     for rule in rules:
-        if rule.absence_based and not absence_ok:
+        if not applies(rule, scope):
             continue
         if rule.when is None or all(yes.get(ind, False) for ind in rule.when):
             return rule
@@ -112,9 +120,7 @@ def contenders(check: Check, verdict: Verdict, scope: DocumentScope | None) -> s
     Those of the rules that apply in this scope (no absence-based rule outside a comprehensive plan with its task
     list) and give a different verdict.
     """
-    absence_ok = scope is None or scope.absence_rules_apply
-    return {ind for rule in check.rule if rule.when and rule.result != verdict and (absence_ok or not rule.absence_based)
-            for ind in rule.when}
+    return {ind for rule in check.rule if rule.when and rule.result != verdict and applies(rule, scope) for ind in rule.when}
 
 
 def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Thresholds) -> float:
