@@ -9,7 +9,7 @@ the first whose indicators are all yes gives the verdict, skipping rules marked
 Confidence is a documented heuristic, not a probability: the mean distance of the
 deciding indicators' scores from their thresholds, mapped to [0.5, 0.95]; an ``else``
 verdict (nothing found) starts lower, at 0.6, minus the closest miss among the indicators that could have given
-another verdict in this scope (:func:`contenders`).
+another verdict in this scope (:func:`contenders`, carried on the outcome as ``rivals``).
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ class RuleOutcome(BaseModel):
     verdict: Verdict
     why: str
     rule: Rule
+    rivals: set[str]
+    """The indicators whose yes could have given another verdict in this scope (:func:`contenders`)."""
 
 
 def applies(rule: Rule, scope: DocumentScope | None) -> bool:
@@ -111,7 +113,7 @@ def decide(check: Check, yes: dict[str, bool], scope: DocumentScope | None = Non
         below = check.rule[check.rule.index(rule) + 1:]
         if first_matching(below, yes, scope).result != POSITIVE[check.kind]:
             rule = below[-1]
-    return RuleOutcome(verdict=rule.result, why=rule.why, rule=rule)
+    return RuleOutcome(verdict=rule.result, why=rule.why, rule=rule, rivals=contenders(check, rule.result, scope))
 
 
 def contenders(check: Check, verdict: Verdict, scope: DocumentScope | None) -> set[str]:
@@ -123,16 +125,17 @@ def contenders(check: Check, verdict: Verdict, scope: DocumentScope | None) -> s
     return {ind for rule in check.rule if rule.when and rule.result != verdict and applies(rule, scope) for ind in rule.when}
 
 
-def confidence(rule: Rule, scores: dict[str, float | None], thresholds: Thresholds) -> float:
+def confidence(outcome: RuleOutcome, scores: dict[str, float | None], thresholds: Thresholds) -> float:
     """Heuristic confidence from how far the deciding scores lie from their thresholds.
 
-    For an ``else`` verdict, ``scores`` should hold only the :func:`contenders`: a talent measure found in a thematic
+    For an ``else`` verdict only the outcome's ``rivals`` count as near misses: a talent measure found in a thematic
     plan is no near miss of M4 ``present``.
     """
+    rule = outcome.rule
     if rule.when:
         margins = [max(0.0, (scores.get(i) or 0.0) - thresholds.get(i)) / max(1e-6, 1 - thresholds.get(i)) for i in rule.when]
         return round(0.5 + 0.45 * sum(margins) / len(margins), 2)
-    misses = [(s or 0.0) / max(1e-6, thresholds.get(i)) for i, s in scores.items()]
+    misses = [(s or 0.0) / max(1e-6, thresholds.get(i)) for i, s in scores.items() if i in outcome.rivals]
     closest = max(misses, default=0.0)
     return round(max(0.3, 0.6 + 0.3 * (1 - closest) - 0.1), 2)
 

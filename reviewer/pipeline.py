@@ -22,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 
-from .aggregate import MAX_EVIDENCE, Thresholds, confidence, contenders, decide, load_thresholds, shown, summarise
+from .aggregate import MAX_EVIDENCE, Thresholds, confidence, decide, load_thresholds, shown, summarise
 from .candidates import Candidate, QueryVectors, select_candidates
 from .config import Settings, load_settings
 from .contracts import (
@@ -292,9 +292,7 @@ class Reviewer:
             yes[ind.id], best[ind.id] = result.answer == "yes", result.score
         outcome = decide(check, yes, scope)
         finding.verdict = outcome.verdict
-        rivals = contenders(check, outcome.verdict, scope)
-        finding.confidence = confidence(outcome.rule, best if outcome.rule.when else
-                                        {i: s for i, s in best.items() if i in rivals}, thresholds)
+        finding.confidence = confidence(outcome, best, thresholds)
         finding.rationale = outcome.why
         if check.kind == "misconception" and not scope.absence_rules_apply and outcome.rule.when is None:
             finding.rationale += f"（{scope.name}：只依据明确表述判断，不因未写某类内容而认定误区）"

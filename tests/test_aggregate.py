@@ -83,9 +83,9 @@ def test_a_measure_or_a_skipped_inference_is_no_near_miss_of_a_misconception():
     outcome = decide(check, {"M4b": True}, thematic)
     thresholds = Thresholds(default=0.5, by_indicator={})
     scores = {"M4a": 0.9, "M4b": 0.9, "M4c": None, "M4d": None}
-    rivals = {i: s for i, s in scores.items() if i in contenders(check, outcome.verdict, thematic)}
-    assert confidence(outcome.rule, rivals, thresholds) == 0.8  # nothing came near a statement of M4
-    assert confidence(outcome.rule, scores, thresholds) == 0.3  # what counting every yes as a near miss gave
+    every_yes = outcome.model_copy(update={"rivals": set(scores)})
+    assert confidence(outcome, scores, thresholds) == 0.8  # nothing came near a statement of M4
+    assert confidence(every_yes, scores, thresholds) == 0.3  # what counting every yes as a near miss gave
 
 
 def test_uncalibrated_models_use_the_default_threshold():
